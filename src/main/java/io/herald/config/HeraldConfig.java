@@ -1,0 +1,103 @@
+package io.herald.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Every setting of a Herald node, read and checked at start-up. A bad value stops start-up with a
+ * {@link ConfigException} that names the setting, rather than surfacing later as odd behaviour.
+ *
+ * @param dev dev mode: see SPEC section 5; never on in a WAR
+ * @param echo whether {@code /ws/echo} is served
+ */
+public record HeraldConfig(
+        String host,
+        int port,
+        String node,
+        Duration heartbeat,
+        int historySize,
+        Duration historyTtl,
+        int maxMessageBytes,
+        int sendQueue,
+        boolean dev,
+        boolean echo) {
+
+    /** Where Herald runs; some defaults differ. */
+    public enum Runtime { STANDALONE, WAR }
+
+    /** The echo endpoint takes messages up to this size whatever HERALD_MAX_MESSAGE_BYTES says. */
+    public static final int ECHO_MAX_BYTES = 16 * 1024 * 1024;
+
+    public static HeraldConfig load(Runtime runtime, Settings settings) {
+        Reader r = new Reader(settings);
+        String host = r.string("HERALD_HOST", "127.0.0.1");
+        int port = r.integer("HERALD_PORT", 8080, 0, 65535);
+        String node = r.string("HERALD_NODE", defaultNodeName(port));
+        Duration heartbeat = Duration.ofSeconds(r.integer("HERALD_HEARTBEAT", 25, 1, 3600));
+        int historySize = r.integer("HERALD_HISTORY_SIZE", 1000, 1, 1_000_000);
+        Duration historyTtl = Duration.ofSeconds(r.integer("HERALD_HISTORY_TTL", 3600, 1, 30 * 24 * 3600));
+        int maxMessageBytes = r.integer("HERALD_MAX_MESSAGE_BYTES", 65536, 256, ECHO_MAX_BYTES);
+        int sendQueue = r.integer("HERALD_SEND_QUEUE", 1024, 1, 1_000_000);
+        boolean dev = r.bool("HERALD_DEV", runtime == Runtime.STANDALONE);
+        if (dev && runtime == Runtime.WAR) {
+            throw new ConfigException("HERALD_DEV: dev mode is for the standalone launcher only, never a WAR");
+        }
+        boolean echo = r.bool("HERALD_ECHO", dev);
+        return new HeraldConfig(host, port, node, heartbeat, historySize, historyTtl, maxMessageBytes,
+                sendQueue, dev, echo);
+    }
+
+    private static String defaultNodeName(int port) {
+        try {
+            return InetAddress.getLocalHost().getHostName() + ":" + port;
+        } catch (UnknownHostException e) {
+            return "herald:" + port;
+        }
+    }
+
+    /** Parses values, naming the setting in every complaint. */
+    private static final class Reader {
+        private final Settings settings;
+
+        Reader(Settings settings) {
+            this.settings = settings;
+        }
+
+        String string(String name, String fallback) {
+            String value = settings.get(name);
+            return value == null ? fallback : value;
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            String value = settings.get(name);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed >= min && parsed <= max) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // reported below, with the range
+            }
+            throw new ConfigException(name + " (or -D" + Settings.propertyName(name) + "): \"" + value
+                    + "\" is not a whole number from " + min + " to " + max);
+        }
+
+        boolean bool(String name, boolean fallback) {
+            String value = settings.get(name);
+            if (value == null) {
+                return fallback;
+            }
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new ConfigException(name + " (or -D" + Settings.propertyName(name) + "): \""
+                        + value + "\" is not true or false");
+            };
+        }
+    }
+}

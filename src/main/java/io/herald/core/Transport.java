@@ -1,0 +1,16 @@
+package io.herald.core;
+
+import java.util.function.Consumer;
+
+/** The connection under one session, as the core sees it: an asynchronous sender of frames. */
+public interface Transport<F> {
+
+    /**
+     * Starts sending {@code frame} without blocking; {@code done} receives null once it is written,
+     * or the error that stopped it. {@code done} may run on the calling thread.
+     */
+    void send(F frame, Consumer<Throwable> done);
+
+    /** Starts a close handshake with the given WebSocket close code. */
+    void close(int code, String reason);
+}

@@ -1,0 +1,50 @@
+package io.herald.endpoint;
+
+import io.herald.protocol.ClientFrame;
+import io.herald.session.ChatSession;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.PathParam;
+import jakarta.websocket.server.ServerEndpoint;
+import java.nio.ByteBuffer;
+
+/** {@code /ws/chat/{room}}: one chat room — presence, recent history, messages. */
+@ServerEndpoint(value = "/ws/chat/{room}", decoders = ClientFrameDecoder.class, encoders = ServerFrameEncoder.class)
+public class ChatEndpoint {
+
+    private ChatSession session;
+
+    @OnOpen
+    public void open(Session ws, @PathParam("room") String room) {
+        EndpointSupport.limit(ws);
+        session = HeraldEndpoints.node().openChat(room, new SessionTransport(ws));
+        if (session == null) {
+            SessionTransport.close(ws, CloseCodes.VIOLATED_POLICY.getCode(),
+                    "room names are 1-100 characters of A-Z a-z 0-9 . _ -");
+        }
+    }
+
+    @OnMessage
+    public void frame(ClientFrame frame) {
+        session.onFrame(frame);
+    }
+
+    @OnMessage
+    public void binary(ByteBuffer data, Session ws) {
+        EndpointSupport.refuseBinary(ws);
+    }
+
+    @OnClose
+    public void close() {
+        EndpointSupport.closed(session);
+    }
+
+    @OnError
+    public void error(Session ws, Throwable error) {
+        EndpointSupport.error(ws, session, error);
+    }
+}

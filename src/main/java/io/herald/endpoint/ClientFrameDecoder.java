@@ -1,0 +1,36 @@
+package io.herald.endpoint;
+
+import io.herald.protocol.ClientFrame;
+import io.herald.protocol.FrameCodec;
+import jakarta.websocket.Decoder;
+import jakarta.websocket.EndpointConfig;
+
+/**
+ * Decodes every text message, good or bad: a bad one becomes {@link ClientFrame.Invalid}, which the
+ * session answers with {@code bad_request}. Refusing in {@code willDecode} would not do: Tyrus drops
+ * such messages silently and Undertow raises an error, and SPEC wants an answer on every runtime.
+ */
+public final class ClientFrameDecoder implements Decoder.Text<ClientFrame> {
+
+    private FrameCodec codec;
+
+    @Override
+    public void init(EndpointConfig config) {
+        codec = HeraldEndpoints.node().codec();
+    }
+
+    @Override
+    public ClientFrame decode(String text) {
+        return codec.decode(text);
+    }
+
+    @Override
+    public boolean willDecode(String text) {
+        return true;
+    }
+
+    @Override
+    public void destroy() {
+        // nothing held
+    }
+}

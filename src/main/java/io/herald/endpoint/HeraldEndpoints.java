@@ -1,0 +1,48 @@
+package io.herald.endpoint;
+
+import io.herald.config.HeraldConfig;
+import io.herald.session.HeraldNode;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Where the endpoints find the running node. The container, not Herald, instantiates annotated
+ * endpoints, decoders and encoders (and the standalone launcher has no CDI to inject into them),
+ * so the node that the WAR's listener or the launcher starts is installed here, one per application.
+ */
+public final class HeraldEndpoints {
+
+    private static volatile HeraldNode node;
+
+    private HeraldEndpoints() {
+    }
+
+    public static void install(HeraldNode running) {
+        node = running;
+    }
+
+    public static void uninstall(HeraldNode stopped) {
+        if (node == stopped) {
+            node = null;
+        }
+    }
+
+    static HeraldNode node() {
+        HeraldNode current = node;
+        if (current == null) {
+            throw new IllegalStateException("Herald is not running: no node is installed");
+        }
+        return current;
+    }
+
+    /** The endpoint classes that a node with this configuration serves. */
+    public static Set<Class<?>> classes(HeraldConfig config) {
+        Set<Class<?>> classes = new LinkedHashSet<>();
+        classes.add(PushEndpoint.class);
+        classes.add(ChatEndpoint.class);
+        if (config.echo()) {
+            classes.add(EchoEndpoint.class);
+        }
+        return classes;
+    }
+}

@@ -1,0 +1,44 @@
+package io.herald.endpoint;
+
+import io.herald.protocol.ClientFrame;
+import io.herald.session.PushSession;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.nio.ByteBuffer;
+
+/** {@code /ws/push}: topics — subscribe, unsubscribe, publish, resume. */
+@ServerEndpoint(value = "/ws/push", decoders = ClientFrameDecoder.class, encoders = ServerFrameEncoder.class)
+public class PushEndpoint {
+
+    private PushSession session;
+
+    @OnOpen
+    public void open(Session ws) {
+        EndpointSupport.limit(ws);
+        session = HeraldEndpoints.node().openPush(new SessionTransport(ws));
+    }
+
+    @OnMessage
+    public void frame(ClientFrame frame) {
+        session.onFrame(frame);
+    }
+
+    @OnMessage
+    public void binary(ByteBuffer data, Session ws) {
+        EndpointSupport.refuseBinary(ws);
+    }
+
+    @OnClose
+    public void close() {
+        EndpointSupport.closed(session);
+    }
+
+    @OnError
+    public void error(Session ws, Throwable error) {
+        EndpointSupport.error(ws, session, error);
+    }
+}

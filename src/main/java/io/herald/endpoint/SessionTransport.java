@@ -1,0 +1,46 @@
+package io.herald.endpoint;
+
+import io.herald.core.Transport;
+import io.herald.protocol.ServerFrame;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** A Jakarta WebSocket session as the core's transport: asynchronous sends through the encoder. */
+final class SessionTransport implements Transport<ServerFrame> {
+
+    private static final Logger LOG = Logger.getLogger(SessionTransport.class.getName());
+
+    private final Session session;
+
+    SessionTransport(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public void send(ServerFrame frame, Consumer<Throwable> done) {
+        try {
+            session.getAsyncRemote().sendObject(frame, result -> done.accept(result.isOK() ? null : result.getException()));
+        } catch (RuntimeException e) {
+            // the session closed under us; the container reports the close itself
+            done.accept(e);
+        }
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        close(session, code, reason);
+    }
+
+    /** Closes a session with a close code of SPEC section 4, logging rather than throwing. */
+    static void close(Session session, int code, String reason) {
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, e, () -> "session " + session.getId() + ": close " + code + " failed");
+        }
+    }
+}

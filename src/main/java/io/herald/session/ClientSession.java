@@ -1,0 +1,90 @@
+package io.herald.session;
+
+import io.herald.core.BrokerUnavailableException;
+import io.herald.core.Publication;
+import io.herald.protocol.ClientFrame;
+import io.herald.protocol.ErrorCode;
+import io.herald.protocol.ServerFrame;
+import java.util.concurrent.CompletionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What a client can do on an open connection, shared by the push and chat endpoints: each endpoint
+ * says which frames it takes; publishing, pings and error answers work the same on both.
+ */
+public abstract sealed class ClientSession permits PushSession, ChatSession {
+
+    private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
+
+    protected final HeraldNode node;
+    protected final Connection connection;
+
+    ClientSession(HeraldNode node, Connection connection) {
+        this.node = node;
+        this.connection = connection;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    /** Acts on one frame from the client. Never throws for anything the client sent. */
+    public final void onFrame(ClientFrame frame) {
+        if (frame instanceof ClientFrame.Invalid invalid) {
+            badRequest(invalid.reason(), invalid.id(), invalid.topic());
+        } else if (frame instanceof ClientFrame.Ping ping) {
+            connection.send(new ServerFrame.Pong(ping.id()));
+        } else {
+            handle(frame);
+        }
+    }
+
+    /** Frames other than ping and the unreadable ones. */
+    protected abstract void handle(ClientFrame frame);
+
+    /** Releases everything the session holds. Safe to call more than once. */
+    public void close() {
+        connection.outbox().close();
+        for (Subscription subscription : connection.subscriptions().values()) {
+            release(subscription);
+        }
+        connection.subscriptions().clear();
+    }
+
+    protected void release(Subscription subscription) {
+        node.hub().unregister(subscription);
+    }
+
+    protected final void badRequest(String reason, String requestId, String topic) {
+        connection.sendError(ErrorCode.BAD_REQUEST, reason, requestId, topic);
+    }
+
+    /** Publishes as this connection's user and answers with {@code ack} or {@code error}. */
+    protected final void publish(String topic, String data, String requestId) {
+        if (!connection.identity().access().mayPublish(topic)) {
+            connection.sendError(ErrorCode.FORBIDDEN, "not allowed to publish to " + topic, requestId, topic);
+            return;
+        }
+        // a retry of the same id on this connection is stored once (SPEC section 3)
+        String key = requestId == null ? null : connection.id() + "/" + requestId;
+        node.broker().publish(new Publication(topic, connection.user(), data, key)).whenComplete((message, error) -> {
+            if (error == null) {
+                connection.send(new ServerFrame.Ack(requestId, topic, message.seq()));
+            } else {
+                failed("publish", error, requestId, topic);
+            }
+        });
+    }
+
+    /** Answers a request that the broker could not serve. */
+    protected final void failed(String what, Throwable error, String requestId, String topic) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof BrokerUnavailableException) {
+            connection.sendError(ErrorCode.UNAVAILABLE, cause.getMessage(), requestId, topic);
+        } else {
+            LOG.log(Level.SEVERE, cause, () -> connection + ": " + what + " on " + topic + " failed");
+            connection.sendError(ErrorCode.INTERNAL, what + " failed on the server", requestId, topic);
+        }
+    }
+}

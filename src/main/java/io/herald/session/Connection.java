@@ -1,0 +1,80 @@
+package io.herald.session;
+
+import io.herald.core.Outbox;
+import io.herald.core.Transport;
+import io.herald.protocol.ErrorCode;
+import io.herald.protocol.ServerFrame;
+import io.herald.security.Identity;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** One client's WebSocket session, whatever endpoint it is on: who it is, its outbox, its topics. */
+public final class Connection implements Outbox.Listener {
+
+    /** Close code for a client that could not keep up with its messages (SPEC section 4). */
+    public static final int SLOW_CONSUMER = 4000;
+
+    private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+
+    private final String id;
+    private final Identity identity;
+    private final Transport<ServerFrame> transport;
+    private final Outbox<ServerFrame> outbox;
+    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+
+    Connection(String id, Identity identity, Transport<ServerFrame> transport, int sendQueue) {
+        this.id = id;
+        this.identity = identity;
+        this.transport = transport;
+        this.outbox = new Outbox<>(transport, sendQueue, this);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    public String user() {
+        return identity.user();
+    }
+
+    Outbox<ServerFrame> outbox() {
+        return outbox;
+    }
+
+    Map<String, Subscription> subscriptions() {
+        return subscriptions;
+    }
+
+    /** Queues a frame for this client and starts sending. */
+    public void send(ServerFrame frame) {
+        outbox.enqueue(frame);
+        outbox.flush();
+    }
+
+    void sendError(ErrorCode code, String message, String requestId, String topic) {
+        send(new ServerFrame.Error(code, message, requestId, topic));
+    }
+
+    @Override
+    public void onOverflow() {
+        LOG.warning(() -> "session " + id + " (" + user() + "): more than the send queue's capacity waiting; "
+                + "closing it as a slow consumer");
+        transport.close(SLOW_CONSUMER, "slow consumer");
+    }
+
+    @Override
+    public void onSendFailed(Throwable error) {
+        LOG.log(Level.FINE, error, () -> "session " + id + ": send failed; the connection is gone");
+    }
+
+    @Override
+    public String toString() {
+        return "session " + id + " (" + user() + ")";
+    }
+}

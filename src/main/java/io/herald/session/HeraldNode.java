@@ -1,0 +1,104 @@
+package io.herald.session;
+
+import io.herald.config.HeraldConfig;
+import io.herald.core.Broker;
+import io.herald.core.Ids;
+import io.herald.core.InMemoryBroker;
+import io.herald.core.TopicNames;
+import io.herald.core.Transport;
+import io.herald.protocol.FrameCodec;
+import io.herald.protocol.ServerFrame;
+import io.herald.security.Guard;
+import io.herald.security.Identity;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * One running Herald: its settings, broker, local fan-out and the sessions it opens. The WAR and the
+ * standalone launcher each make one and hand it their endpoints' connections.
+ */
+public final class HeraldNode implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(HeraldNode.class.getName());
+
+    private final HeraldConfig config;
+    private final Broker broker;
+    private final FrameCodec codec = new FrameCodec();
+    private final Hub hub;
+    private final Guard guard = new Guard();
+    private final Ids sessionIds = new Ids();
+    private final ScheduledExecutorService housekeeping;
+
+    public HeraldNode(HeraldConfig config) {
+        this.config = config;
+        InMemoryBroker memory = new InMemoryBroker(config.historySize(), config.historyTtl(), Clock.systemUTC());
+        this.broker = memory;
+        this.hub = new Hub(broker, codec, config.historySize());
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "herald-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        long sweepEvery = Math.max(1, Math.min(60, config.historyTtl().toSeconds()));
+        housekeeping.scheduleWithFixedDelay(memory::sweep, sweepEvery, sweepEvery, TimeUnit.SECONDS);
+        LOG.info(() -> "Herald node " + config.node() + " started: in-memory broker, history "
+                + config.historySize() + " messages / " + config.historyTtl().toSeconds() + " s");
+    }
+
+    public HeraldConfig config() {
+        return config;
+    }
+
+    public FrameCodec codec() {
+        return codec;
+    }
+
+    Broker broker() {
+        return broker;
+    }
+
+    Hub hub() {
+        return hub;
+    }
+
+    /** Admits a client that opened {@code /ws/push}, and greets it. */
+    public PushSession openPush(Transport<ServerFrame> transport) {
+        Connection connection = connect(transport, guard.admit());
+        return new PushSession(this, connection);
+    }
+
+    /**
+     * Admits a client into chat room {@code room}, greets it and joins it. Null when the room name is
+     * not valid, in which case nothing was sent.
+     */
+    public ChatSession openChat(String room, Transport<ServerFrame> transport) {
+        if (!TopicNames.isValidRoom(room)) {
+            return null;
+        }
+        Connection connection = connect(transport, guard.admit());
+        ChatSession session = new ChatSession(this, connection, TopicNames.chatTopic(room));
+        session.enter();
+        return session;
+    }
+
+    private Connection connect(Transport<ServerFrame> transport, Identity identity) {
+        Connection connection = new Connection(sessionIds.next(), identity, transport, config.sendQueue());
+        connection.send(new ServerFrame.Welcome(connection.id(), identity.user(), config.node(),
+                config.heartbeat().toMillis()));
+        return connection;
+    }
+
+    /** Topics with subscribers on this node. */
+    public int localTopicCount() {
+        return hub.topicCount();
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        broker.close();
+    }
+}

@@ -1,0 +1,159 @@
+package io.herald.session;
+
+import io.herald.core.Broker;
+import io.herald.core.HistoryPage;
+import io.herald.core.Message;
+import io.herald.core.PresenceChange;
+import io.herald.core.TopicListener;
+import io.herald.protocol.FrameCodec;
+import io.herald.protocol.ServerFrame;
+import io.herald.protocol.ServerFrame.Delivery;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * This node's side of fan-out: it listens to the broker once per topic that has local subscribers,
+ * encodes each message once, and hands the same frame to every local subscription. It also runs
+ * the resume rules of SPEC section 3 when a subscription starts.
+ */
+final class Hub implements TopicListener {
+
+    /** The subscriptions of one topic on this node, and whether the broker's feed is in effect yet. */
+    private static final class LocalTopic {
+        final CopyOnWriteArrayList<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+        CompletionStage<Void> listening;
+    }
+
+    private final Broker broker;
+    private final FrameCodec codec;
+    private final int historySize;
+    private final ConcurrentHashMap<String, LocalTopic> topics = new ConcurrentHashMap<>();
+
+    Hub(Broker broker, FrameCodec codec, int historySize) {
+        this.broker = broker;
+        this.codec = codec;
+        this.historySize = historySize;
+    }
+
+    @Override
+    public void onMessage(Message message) {
+        LocalTopic local = topics.get(message.topic());
+        if (local == null) {
+            return;
+        }
+        Delivery delivery = codec.delivery(message);
+        for (Subscription subscription : local.subscriptions) {
+            subscription.deliver(delivery);
+        }
+    }
+
+    @Override
+    public void onPresence(PresenceChange change) {
+        LocalTopic local = topics.get(change.topic());
+        if (local == null) {
+            return;
+        }
+        ServerFrame.PresenceEvent event = new ServerFrame.PresenceEvent(change.topic(), change.joined(), change.user());
+        for (Subscription subscription : local.subscriptions) {
+            // the user's own sessions learn of themselves from the snapshot they get on joining
+            if (subscription.presence() && !subscription.connection().user().equals(change.user())) {
+                subscription.deliverPresence(event);
+            }
+        }
+    }
+
+    /**
+     * Subscribes {@code connection} to {@code topic}, resuming after {@code since} (null: live only)
+     * in {@code epoch} (null: trust {@code since}). Sends {@code subscribed}, the replay, then live
+     * messages, with no gap and no duplicate.
+     */
+    Subscription subscribe(Connection connection, String topic, Long since, String epoch, String requestId) {
+        Subscription subscription = new Subscription(connection, topic, false);
+        register(subscription)
+                .thenCompose(ignored -> broker.read(topic, since == null ? Long.MAX_VALUE : since, historySize))
+                .thenCompose(page -> {
+                    boolean trusted = since == null
+                            || since <= page.latestSeq() && (epoch == null || epoch.equals(page.epoch()));
+                    if (trusted) {
+                        boolean recovered = since == null || page.holdsEverythingAfter(since);
+                        return CompletableFuture.completedFuture(new Resume(page, recovered));
+                    }
+                    // the client's position belongs to a lost stream: give it everything there is
+                    return broker.read(topic, 0, historySize).thenApply(all -> new Resume(all, false));
+                })
+                .thenAccept(resume -> {
+                    HistoryPage page = resume.page();
+                    ServerFrame subscribed = new ServerFrame.Subscribed(topic, page.latestSeq(), page.epoch(),
+                            resume.recovered(), requestId);
+                    subscription.activate(List.of(subscribed), deliveries(page), page.epoch(), page.latestSeq());
+                })
+                .whenComplete((ignored, error) -> failIfBroken(subscription, error));
+        return subscription;
+    }
+
+    private record Resume(HistoryPage page, boolean recovered) {
+    }
+
+    /**
+     * Joins {@code connection} to a chat room's topic: presence snapshot (itself included), the last
+     * messages, then live messages and presence changes.
+     */
+    Subscription join(Connection connection, String topic) {
+        Subscription subscription = new Subscription(connection, topic, true);
+        register(subscription)
+                .thenCompose(ignored -> broker.join(topic, connection.user(), connection.id()))
+                .thenCompose(members -> broker.recent(topic, Math.min(50, historySize))
+                        .thenAccept(page -> subscription.activate(
+                                List.of(new ServerFrame.PresenceSnapshot(topic, members)),
+                                deliveries(page), page.epoch(), page.latestSeq())))
+                .whenComplete((ignored, error) -> failIfBroken(subscription, error));
+        return subscription;
+    }
+
+    private void failIfBroken(Subscription subscription, Throwable error) {
+        if (error != null) {
+            unregister(subscription);
+            subscription.active().completeExceptionally(error);
+        }
+    }
+
+    /** Stops a subscription's delivery and, for the topic's last local subscriber, the broker feed. */
+    void unregister(Subscription subscription) {
+        subscription.cancel();
+        String topic = subscription.topic();
+        topics.computeIfPresent(topic, (name, local) -> {
+            local.subscriptions.remove(subscription);
+            if (local.subscriptions.isEmpty()) {
+                broker.unlisten(topic, this);
+                return null;
+            }
+            return local;
+        });
+    }
+
+    /** Number of topics with local subscribers. */
+    int topicCount() {
+        return topics.size();
+    }
+
+    private CompletionStage<Void> register(Subscription subscription) {
+        String topic = subscription.topic();
+        LocalTopic local = topics.compute(topic, (name, existing) -> {
+            LocalTopic t = existing != null ? existing : new LocalTopic();
+            if (existing == null) {
+                t.listening = broker.listen(topic, this);
+            }
+            t.subscriptions.add(subscription);
+            return t;
+        });
+        return Objects.requireNonNull(local.listening);
+    }
+
+    private List<Delivery> deliveries(HistoryPage page) {
+        return page.messages().stream().map(codec::delivery).toList();
+    }
+}

@@ -1,0 +1,54 @@
+package io.herald.standalone;
+
+import io.herald.config.ConfigException;
+import io.herald.config.HeraldConfig;
+import io.herald.config.Settings;
+import java.io.IOException;
+import java.util.logging.Logger;
+
+/** {@code java -jar herald-standalone.jar}: one Herald node on one port, settings from SPEC section 6. */
+public final class Launcher {
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format",
+                    "%1$tF %1$tT.%1$tL %4$-7s [%3$s] %5$s%6$s%n");
+        }
+        Logger log = Logger.getLogger(Launcher.class.getName());
+        HeraldConfig config;
+        try {
+            config = HeraldConfig.load(HeraldConfig.Runtime.STANDALONE, Settings.fromSystem());
+        } catch (ConfigException e) {
+            System.err.println("Herald cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        StandaloneServer server;
+        try {
+            server = StandaloneServer.start(config);
+        } catch (IOException e) {
+            System.err.println("Herald cannot start: cannot listen on " + config.host() + ":" + config.port()
+                    + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "herald-shutdown"));
+        String base = "http://" + config.host() + ":" + server.port() + StandaloneServer.BASE_PATH;
+        if (config.dev()) {
+            log.warning("*** DEV MODE *** every client is admitted as an anonymous guest and /ws/echo is on. "
+                    + "Never run dev mode in production.");
+        }
+        log.info(() -> "Herald is up: " + base.replace("http", "ws") + "/ws/push, "
+                + base.replace("http", "ws") + "/ws/chat/{room}" + (config.echo() ? ", " + base.replace("http", "ws")
+                + "/ws/echo" : "") + " (node " + config.node() + ")");
+        // Grizzly's threads are daemons: main keeps the process alive until a signal stops it
+        try {
+            Thread.currentThread().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.herald.standalone;
+
+import io.herald.config.HeraldConfig;
+import io.herald.endpoint.HeraldEndpoints;
+import io.herald.session.HeraldNode;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.util.Map;
+import java.util.Set;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.Response;
+import org.glassfish.grizzly.http.util.HttpStatus;
+import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+import org.glassfish.tyrus.core.TyrusWebSocketEngine;
+import org.glassfish.tyrus.server.TyrusServerContainer;
+import org.glassfish.tyrus.spi.ServerContainer;
+import org.glassfish.tyrus.spi.WebSocketEngine;
+
+/**
+ * Herald on one Grizzly server and one port: Tyrus WebSocket endpoints and static files under
+ * {@value #BASE_PATH}, and a redirect from {@code /} to it.
+ */
+public final class StandaloneServer implements AutoCloseable {
+
+    public static final String BASE_PATH = "/herald";
+    private static final String LISTENER = "herald";
+    /** Frames up to the echo endpoint's 16 MiB plus headers; Tyrus' default of 4 MiB closes larger ones. */
+    private static final int INCOMING_BUFFER = HeraldConfig.ECHO_MAX_BYTES + 64 * 1024;
+
+    private final HttpServer http;
+    private final HeraldNode node;
+
+    private StandaloneServer(HttpServer http, HeraldNode node) {
+        this.http = http;
+        this.node = node;
+    }
+
+    /** Starts a node with {@code config} and serves it; port 0 picks a free port. */
+    public static StandaloneServer start(HeraldConfig config) throws IOException {
+        HeraldNode node = new HeraldNode(config);
+        HeraldEndpoints.install(node);
+        HttpServer http = new HttpServer();
+        try {
+            NetworkListener listener = new NetworkListener(LISTENER, config.host(), config.port());
+            // idle WebSockets are the heartbeat's business, not the HTTP keep-alive timer's
+            listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+            http.addListener(listener);
+            listener.registerAddOn(webSocketAddOn(endpoints(config)));
+            http.getServerConfiguration().addHttpHandler(
+                    new CLStaticHttpHandler(StandaloneServer.class.getClassLoader(), "/webapp/"), BASE_PATH);
+            http.getServerConfiguration().addHttpHandler(new RootRedirect(), "/");
+            http.start();
+            return new StandaloneServer(http, node);
+        } catch (IOException | RuntimeException e) {
+            http.shutdownNow();
+            HeraldEndpoints.uninstall(node);
+            node.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return http.getListener(LISTENER).getPort();
+    }
+
+    public HeraldNode node() {
+        return node;
+    }
+
+    @Override
+    public void close() {
+        http.shutdownNow();
+        HeraldEndpoints.uninstall(node);
+        node.close();
+    }
+
+    private static ServerContainer endpoints(HeraldConfig config) {
+        EndpointContainer container = new EndpointContainer();
+        for (Class<?> endpoint : HeraldEndpoints.classes(config)) {
+            try {
+                container.register(endpoint);
+            } catch (DeploymentException e) {
+                throw new IllegalStateException("cannot deploy " + endpoint.getName(), e);
+            }
+        }
+        return container;
+    }
+
+    /**
+     * Tyrus' Grizzly add-on, which puts the WebSocket upgrade filter in front of our HTTP server.
+     * Its constructor is package-private in Tyrus 2.1 (public from 2.2), and Tyrus' own server
+     * insists on owning the HttpServer; this is the one reflective step that lets both share a port.
+     */
+    private static AddOn webSocketAddOn(ServerContainer container) {
+        try {
+            Constructor<WebSocketAddOn> constructor =
+                    WebSocketAddOn.class.getDeclaredConstructor(ServerContainer.class, String.class);
+            constructor.setAccessible(true);
+            return constructor.newInstance(container, BASE_PATH);
+        } catch (NoSuchMethodException | InstantiationException | IllegalAccessException
+                 | InvocationTargetException e) {
+            throw new IllegalStateException("this Tyrus version's Grizzly add-on cannot be created", e);
+        }
+    }
+
+    /** A Tyrus server container whose endpoints are served by our HttpServer, not one of its own. */
+    private static final class EndpointContainer extends TyrusServerContainer {
+        private final WebSocketEngine engine = TyrusWebSocketEngine.builder(this)
+                .incomingBufferSize(INCOMING_BUFFER)
+                .build();
+
+        EndpointContainer() {
+            super((Set<Class<?>>) Set.<Class<?>>of());
+        }
+
+        @Override
+        public void register(Class<?> endpointClass) throws DeploymentException {
+            engine.register(endpointClass, BASE_PATH);
+        }
+
+        @Override
+        public void register(ServerEndpointConfig config) throws DeploymentException {
+            engine.register(config, BASE_PATH);
+        }
+
+        @Override
+        public Map<String, Object> getProperties() {
+            return Map.of();
+        }
+
+        @Override
+        public WebSocketEngine getWebSocketEngine() {
+            return engine;
+        }
+    }
+
+    /** {@code /} leads to Herald's page; anything else outside {@value #BASE_PATH} is not ours. */
+    private static final class RootRedirect extends HttpHandler {
+        @Override
+        public void service(Request request, Response response) {
+            if ("/".equals(request.getRequestURI())) {
+                response.setStatus(HttpStatus.FOUND_302);
+                response.setHeader("Location", BASE_PATH + "/");
+            } else {
+                response.setStatus(HttpStatus.NOT_FOUND_404);
+            }
+            response.setContentLength(0);
+        }
+    }
+}
