@@ -1,0 +1,70 @@
+package io.herald.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class HeraldConfigTest {
+
+    private static HeraldConfig load(HeraldConfig.Runtime runtime, Map<String, String> env, String... props) {
+        Properties properties = new Properties();
+        for (int i = 0; i < props.length; i += 2) {
+            properties.setProperty(props[i], props[i + 1]);
+        }
+        return HeraldConfig.load(runtime, new Settings(properties, env));
+    }
+
+    @Test
+    void defaultsAreSpecsDefaults() {
+        HeraldConfig c = load(HeraldConfig.Runtime.STANDALONE, Map.of());
+        assertEquals("127.0.0.1", c.host());
+        assertEquals(8080, c.port());
+        assertEquals(Duration.ofSeconds(25), c.heartbeat());
+        assertEquals(1000, c.historySize());
+        assertEquals(Duration.ofSeconds(3600), c.historyTtl());
+        assertEquals(65536, c.maxMessageBytes());
+        assertEquals(1024, c.sendQueue());
+        assertTrue(c.dev(), "the standalone launcher defaults to dev mode");
+        assertTrue(c.echo(), "echo follows dev mode");
+        assertTrue(c.node().endsWith(":8080"));
+    }
+
+    @Test
+    void theWarIsNeverInDevModeAndHasNoEchoByDefault() {
+        HeraldConfig c = load(HeraldConfig.Runtime.WAR, Map.of());
+        assertFalse(c.dev());
+        assertFalse(c.echo());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load(HeraldConfig.Runtime.WAR, Map.of("HERALD_DEV", "true")));
+        assertTrue(e.getMessage().startsWith("HERALD_DEV"));
+    }
+
+    @Test
+    void theSystemPropertyWinsOverTheEnvironment() {
+        HeraldConfig c = load(HeraldConfig.Runtime.STANDALONE, Map.of("HERALD_PORT", "9000", "HERALD_HISTORY_SIZE", "7"),
+                "herald.port", "9100");
+        assertEquals(9100, c.port());
+        assertEquals(7, c.historySize());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "HERALD_PORT, abc", "HERALD_PORT, 70000", "HERALD_HEARTBEAT, 0", "HERALD_HISTORY_SIZE, -1",
+        "HERALD_HISTORY_TTL, 1.5", "HERALD_MAX_MESSAGE_BYTES, 99999999999", "HERALD_SEND_QUEUE, 0",
+        "HERALD_ECHO, yes", "HERALD_DEV, 1",
+    })
+    void aBadValueStopsStartUpNamingTheSetting(String name, String value) {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load(HeraldConfig.Runtime.STANDALONE, Map.of(name, value)));
+        assertTrue(e.getMessage().startsWith(name), e.getMessage());
+        assertTrue(e.getMessage().contains(value), e.getMessage());
+    }
+}
