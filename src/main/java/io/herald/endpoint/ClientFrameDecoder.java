@@ -13,15 +13,22 @@ import jakarta.websocket.EndpointConfig;
 public final class ClientFrameDecoder implements Decoder.Text<ClientFrame> {
 
     private FrameCodec codec;
+    private int maxBytes;
 
     @Override
     public void init(EndpointConfig config) {
         codec = HeraldEndpoints.node().codec();
+        maxBytes = HeraldEndpoints.node().config().maxMessageBytes();
     }
 
+    /**
+     * The containers enforce the session's message buffer size only on messages that arrive in
+     * fragments (Tyrus checks a whole one against {@code @OnMessage(maxMessageSize)}, a constant),
+     * so every message's size is checked here.
+     */
     @Override
     public ClientFrame decode(String text) {
-        return codec.decode(text);
+        return codec.decode(text, maxBytes);
     }
 
     @Override

@@ -23,4 +23,12 @@ public sealed interface ClientFrame {
     /** @param topic the frame's topic when it had a readable one, for the error to name it */
     record Invalid(String reason, String id, String topic) implements ClientFrame {
     }
+
+    /** A message larger than the configured maximum; it is not parsed, and closes the connection. */
+    record TooLarge(long bytes) implements ClientFrame {
+        @Override
+        public String id() {
+            return null;
+        }
+    }
 }

@@ -53,6 +53,34 @@ public final class FrameCodec {
         }
     }
 
+    /** Reads a frame, unless its UTF-8 form is longer than {@code maxBytes}. */
+    public ClientFrame decode(String text, int maxBytes) {
+        // a char is at most 3 bytes in UTF-8, so most frames need no counting
+        if ((long) text.length() * 3 > maxBytes) {
+            long bytes = utf8Length(text);
+            if (bytes > maxBytes) {
+                return new ClientFrame.TooLarge(bytes);
+            }
+        }
+        return decode(text);
+    }
+
+    /** The length of {@code text} encoded as UTF-8 (a surrogate pair, two chars, is 4 bytes). */
+    static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800 || Character.isSurrogate(c)) {
+                bytes += 2;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
     public ClientFrame decode(String text) {
         JsonNode root;
         try {

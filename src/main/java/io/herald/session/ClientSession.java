@@ -6,6 +6,7 @@ import io.herald.protocol.ClientFrame;
 import io.herald.protocol.ErrorCode;
 import io.herald.protocol.ServerFrame;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -19,6 +20,7 @@ public abstract sealed class ClientSession permits PushSession, ChatSession {
 
     protected final HeraldNode node;
     protected final Connection connection;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     ClientSession(HeraldNode node, Connection connection) {
         this.node = node;
@@ -31,7 +33,10 @@ public abstract sealed class ClientSession permits PushSession, ChatSession {
 
     /** Acts on one frame from the client. Never throws for anything the client sent. */
     public final void onFrame(ClientFrame frame) {
-        if (frame instanceof ClientFrame.Invalid invalid) {
+        if (frame instanceof ClientFrame.TooLarge tooLarge) {
+            connection.close(Connection.MESSAGE_TOO_BIG, "message of " + tooLarge.bytes() + " bytes is over "
+                    + node.config().maxMessageBytes());
+        } else if (frame instanceof ClientFrame.Invalid invalid) {
             badRequest(invalid.reason(), invalid.id(), invalid.topic());
         } else if (frame instanceof ClientFrame.Ping ping) {
             connection.send(new ServerFrame.Pong(ping.id()));
@@ -45,6 +50,10 @@ public abstract sealed class ClientSession permits PushSession, ChatSession {
 
     /** Releases everything the session holds. Safe to call more than once. */
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        node.released();
         connection.outbox().close();
         for (Subscription subscription : connection.subscriptions().values()) {
             release(subscription);

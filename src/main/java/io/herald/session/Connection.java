@@ -15,6 +15,8 @@ public final class Connection implements Outbox.Listener {
 
     /** Close code for a client that could not keep up with its messages (SPEC section 4). */
     public static final int SLOW_CONSUMER = 4000;
+    /** Close code for a message over HERALD_MAX_MESSAGE_BYTES (RFC 6455). */
+    public static final int MESSAGE_TOO_BIG = 1009;
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
 
@@ -55,6 +57,12 @@ public final class Connection implements Outbox.Listener {
     public void send(ServerFrame frame) {
         outbox.enqueue(frame);
         outbox.flush();
+    }
+
+    /** Closes the connection with a WebSocket close code; queued frames are dropped. */
+    void close(int code, String reason) {
+        outbox.close();
+        transport.close(code, reason);
     }
 
     void sendError(ErrorCode code, String message, String requestId, String topic) {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -31,6 +32,7 @@ public final class HeraldNode implements AutoCloseable {
     private final Guard guard = new Guard();
     private final Ids sessionIds = new Ids();
     private final ScheduledExecutorService housekeeping;
+    private final AtomicInteger openSessions = new AtomicInteger();
 
     public HeraldNode(HeraldConfig config) {
         this.config = config;
@@ -86,9 +88,20 @@ public final class HeraldNode implements AutoCloseable {
 
     private Connection connect(Transport<ServerFrame> transport, Identity identity) {
         Connection connection = new Connection(sessionIds.next(), identity, transport, config.sendQueue());
+        openSessions.incrementAndGet();
         connection.send(new ServerFrame.Welcome(connection.id(), identity.user(), config.node(),
                 config.heartbeat().toMillis()));
         return connection;
+    }
+
+    /** Called once by each session as it closes. */
+    void released() {
+        openSessions.decrementAndGet();
+    }
+
+    /** Sessions open on this node. */
+    public int openSessions() {
+        return openSessions.get();
     }
 
     /** Topics with subscribers on this node. */

@@ -18,6 +18,7 @@ import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 import org.glassfish.grizzly.http.util.HttpStatus;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
@@ -52,6 +53,9 @@ public final class StandaloneServer implements AutoCloseable {
             NetworkListener listener = new NetworkListener(LISTENER, config.host(), config.port());
             // idle WebSockets are the heartbeat's business, not the HTTP keep-alive timer's
             listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+            // handlers must not run on the selector threads: a blocking send there (the echo
+            // endpoint's) waits for a write only that selector could complete
+            listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
             http.addListener(listener);
             listener.registerAddOn(webSocketAddOn(endpoints(config)));
             http.getServerConfiguration().addHttpHandler(

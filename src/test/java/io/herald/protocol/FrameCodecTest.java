@@ -96,4 +96,14 @@ class FrameCodecTest {
     void stringsAreEscaped() {
         assertEquals("{\"type\":\"pong\",\"id\":\"a\\\"b\\n\"}", codec.encode(new ServerFrame.Pong("a\"b\n")));
     }
+
+    @Test
+    void aFrameOverTheByteLimitIsTooLargeCountingUtf8Bytes() {
+        String ascii = "{\"type\":\"ping\",\"id\":\"" + "a".repeat(100) + "\"}";
+        assertInstanceOf(ClientFrame.Ping.class, codec.decode(ascii, ascii.length()));
+        assertEquals(new ClientFrame.TooLarge(ascii.length()), codec.decode(ascii, ascii.length() - 1));
+        String wide = "é€😀"; // 2 + 3 + 4 bytes
+        assertEquals(9, FrameCodec.utf8Length(wide));
+        assertEquals(new ClientFrame.TooLarge(9), codec.decode(wide, 8));
+    }
 }

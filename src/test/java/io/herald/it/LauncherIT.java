@@ -1,0 +1,112 @@
+package io.herald.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.herald.testing.WsClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** {@code java -jar target/herald-standalone.jar}, as a user runs it (SPEC sections 6 and 8). */
+class LauncherIT {
+
+    private static final Path JAR = Path.of("target", "herald-standalone.jar");
+    private static final Pattern UP = Pattern.compile("Herald is up: ws://([0-9.]+):(\\d+)/herald/ws/push");
+
+    private static Process launch(String... env) throws IOException {
+        assertTrue(Files.isRegularFile(JAR), "mvn package builds " + JAR);
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString())
+                .redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("HERALD_"));
+        for (int i = 0; i < env.length; i += 2) {
+            builder.environment().put(env[i], env[i + 1]);
+        }
+        return builder.start();
+    }
+
+    /** Reads the process's output until a line matches; all lines read so far are kept. */
+    private static Matcher awaitLine(Process process, Pattern pattern, List<String> lines) {
+        CompletableFuture<Matcher> found = CompletableFuture.supplyAsync(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    lines.add(line);
+                    Matcher m = pattern.matcher(line);
+                    if (m.find()) {
+                        // keep draining so the process never blocks on a full pipe
+                        CompletableFuture.runAsync(() -> out.lines().forEach(lines::add));
+                        return m;
+                    }
+                }
+                throw new AssertionError("process ended without printing " + pattern + ": " + lines);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        return found.orTimeout(60, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void aBadSettingStopsStartUpWithAMessageNamingIt() throws Exception {
+        Process process = launch("HERALD_SEND_QUEUE", "lots");
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, process.exitValue());
+        assertTrue(output.contains("HERALD_SEND_QUEUE"), output);
+        assertTrue(output.contains("lots"), output);
+    }
+
+    @Test
+    void theJarServesHeraldUnderHeraldOnTheConfiguredHostOnly() throws Exception {
+        Process process = launch("HERALD_PORT", "0", "HERALD_HOST", "127.0.0.1");
+        List<String> lines = new ArrayList<>();
+        try {
+            Matcher up = awaitLine(process, UP, lines);
+            int port = Integer.parseInt(up.group(2));
+            assertTrue(lines.stream().anyMatch(l -> l.contains("DEV MODE")), "dev mode says so loudly: " + lines);
+
+            try (WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + port + "/herald/ws/push"))) {
+                client.next("welcome");
+            }
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<Void> root = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertEquals(302, root.statusCode());
+            assertEquals("/herald/", root.headers().firstValue("Location").orElseThrow());
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/herald/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("Herald"));
+
+            // bound to 127.0.0.1 only: another loopback address finds nobody listening
+            assertThrows(ConnectException.class, () -> {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress("127.0.0.2", port), 5000);
+                }
+            });
+        } finally {
+            process.destroy();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the launcher stops on SIGTERM");
+        }
+    }
+}
