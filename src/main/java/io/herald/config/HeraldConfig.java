@@ -21,6 +21,9 @@ public record HeraldConfig(
         Duration historyTtl,
         int maxMessageBytes,
         int sendQueue,
+        int rate,
+        int rateBurst,
+        int maxSubscriptions,
         boolean dev,
         boolean echo) {
 
@@ -40,13 +43,16 @@ public record HeraldConfig(
         Duration historyTtl = Duration.ofSeconds(r.integer("HERALD_HISTORY_TTL", 3600, 1, 30 * 24 * 3600));
         int maxMessageBytes = r.integer("HERALD_MAX_MESSAGE_BYTES", 65536, 256, ECHO_MAX_BYTES);
         int sendQueue = r.integer("HERALD_SEND_QUEUE", 1024, 1, 1_000_000);
+        int rate = r.integer("HERALD_RATE", 50, 1, 1_000_000);
+        int rateBurst = r.integer("HERALD_RATE_BURST", 2 * rate, 1, 2_000_000);
+        int maxSubscriptions = r.integer("HERALD_MAX_SUBSCRIPTIONS", 200, 1, 1_000_000);
         boolean dev = r.bool("HERALD_DEV", runtime == Runtime.STANDALONE);
         if (dev && runtime == Runtime.WAR) {
             throw new ConfigException("HERALD_DEV: dev mode is for the standalone launcher only, never a WAR");
         }
         boolean echo = r.bool("HERALD_ECHO", dev);
         return new HeraldConfig(host, port, node, heartbeat, historySize, historyTtl, maxMessageBytes,
-                sendQueue, dev, echo);
+                sendQueue, rate, rateBurst, maxSubscriptions, dev, echo);
     }
 
     private static String defaultNodeName(int port) {

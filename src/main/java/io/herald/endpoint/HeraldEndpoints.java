@@ -7,8 +7,9 @@ import java.util.Set;
 
 /**
  * Where the endpoints find the running node. The container, not Herald, instantiates annotated
- * endpoints, decoders and encoders (and the standalone launcher has no CDI to inject into them),
- * so the node that the WAR's listener or the launcher starts is installed here, one per application.
+ * endpoints, decoders and encoders (the standalone launcher has no CDI to inject into them, and
+ * Tyrus ignores a configurator passed at registration for annotated classes), so the node that the
+ * WAR's listener or the launcher starts is installed here: one node per application class loader.
  */
 public final class HeraldEndpoints {
 
@@ -17,11 +18,16 @@ public final class HeraldEndpoints {
     private HeraldEndpoints() {
     }
 
-    public static void install(HeraldNode running) {
+    /** Makes {@code running} the node of this application; there can be only one at a time. */
+    public static synchronized void install(HeraldNode running) {
+        if (node != null) {
+            throw new IllegalStateException("a Herald node (" + node.config().node()
+                    + ") is already running in this application; stop it first");
+        }
         node = running;
     }
 
-    public static void uninstall(HeraldNode stopped) {
+    public static synchronized void uninstall(HeraldNode stopped) {
         if (node == stopped) {
             node = null;
         }

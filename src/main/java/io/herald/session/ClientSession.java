@@ -2,6 +2,7 @@ package io.herald.session;
 
 import io.herald.core.BrokerUnavailableException;
 import io.herald.core.Publication;
+import io.herald.core.RateLimiter;
 import io.herald.protocol.ClientFrame;
 import io.herald.protocol.ErrorCode;
 import io.herald.protocol.ServerFrame;
@@ -17,14 +18,19 @@ import java.util.logging.Logger;
 public abstract sealed class ClientSession permits PushSession, ChatSession {
 
     private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
+    static final int MAX_CONSECUTIVE_BAD_REQUESTS = 20;
 
     protected final HeraldNode node;
     protected final Connection connection;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final RateLimiter rate;
+    /** Only touched by the container's thread for this connection's messages. */
+    private int consecutiveBadRequests;
 
     ClientSession(HeraldNode node, Connection connection) {
         this.node = node;
         this.connection = connection;
+        this.rate = new RateLimiter(node.config().rate(), node.config().rateBurst(), System::nanoTime);
     }
 
     public Connection connection() {
@@ -36,13 +42,36 @@ public abstract sealed class ClientSession permits PushSession, ChatSession {
         if (frame instanceof ClientFrame.TooLarge tooLarge) {
             connection.close(Connection.MESSAGE_TOO_BIG, "message of " + tooLarge.bytes() + " bytes is over "
                     + node.config().maxMessageBytes());
-        } else if (frame instanceof ClientFrame.Invalid invalid) {
+            return;
+        }
+        if (!rate.tryAcquire()) {
+            connection.sendError(ErrorCode.RATE_LIMITED, "more than " + node.config().rate()
+                    + " frames a second; frame dropped", frame.id(), topicOf(frame));
+            return;
+        }
+        if (frame instanceof ClientFrame.Invalid invalid) {
             badRequest(invalid.reason(), invalid.id(), invalid.topic());
-        } else if (frame instanceof ClientFrame.Ping ping) {
+            return;
+        }
+        consecutiveBadRequests = 0;
+        if (frame instanceof ClientFrame.Ping ping) {
             connection.send(new ServerFrame.Pong(ping.id()));
         } else {
             handle(frame);
         }
+    }
+
+    private static String topicOf(ClientFrame frame) {
+        if (frame instanceof ClientFrame.Subscribe s) {
+            return s.topic();
+        } else if (frame instanceof ClientFrame.Unsubscribe u) {
+            return u.topic();
+        } else if (frame instanceof ClientFrame.Publish p) {
+            return p.topic();
+        } else if (frame instanceof ClientFrame.Invalid i) {
+            return i.topic();
+        }
+        return null;
     }
 
     /** Frames other than ping and the unreadable ones. */
@@ -65,8 +94,15 @@ public abstract sealed class ClientSession permits PushSession, ChatSession {
         node.hub().unregister(subscription);
     }
 
+    /**
+     * Answers a frame Herald cannot act on. A client that sends nothing else is broken or hostile:
+     * {@value #MAX_CONSECUTIVE_BAD_REQUESTS} in a row close the connection with 1008.
+     */
     protected final void badRequest(String reason, String requestId, String topic) {
         connection.sendError(ErrorCode.BAD_REQUEST, reason, requestId, topic);
+        if (++consecutiveBadRequests >= MAX_CONSECUTIVE_BAD_REQUESTS) {
+            connection.close(Connection.POLICY_VIOLATION, MAX_CONSECUTIVE_BAD_REQUESTS + " bad frames in a row");
+        }
     }
 
     /** Publishes as this connection's user and answers with {@code ack} or {@code error}. */

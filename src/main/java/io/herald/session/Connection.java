@@ -15,6 +15,8 @@ public final class Connection implements Outbox.Listener {
 
     /** Close code for a client that could not keep up with its messages (SPEC section 4). */
     public static final int SLOW_CONSUMER = 4000;
+    /** Close code for a client that keeps sending frames it was told are bad (RFC 6455). */
+    public static final int POLICY_VIOLATION = 1008;
     /** Close code for a message over HERALD_MAX_MESSAGE_BYTES (RFC 6455). */
     public static final int MESSAGE_TOO_BIG = 1009;
 

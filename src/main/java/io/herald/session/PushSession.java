@@ -40,6 +40,11 @@ public final class PushSession extends ClientSession {
             return;
         }
         Subscription existing = connection.subscriptions().get(topic);
+        if (existing == null && connection.subscriptions().size() >= node.config().maxSubscriptions()) {
+            connection.sendError(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "at most " + node.config().maxSubscriptions()
+                    + " subscriptions per connection", frame.id(), topic);
+            return;
+        }
         if (existing != null) {
             // idempotent: confirm the subscription there is, without replaying or duplicating anything
             existing.active().thenAccept(s -> connection.send(
