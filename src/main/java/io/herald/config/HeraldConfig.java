@@ -17,6 +17,7 @@ public record HeraldConfig(
         int port,
         String node,
         Duration heartbeat,
+        Duration idleTimeout,
         int historySize,
         Duration historyTtl,
         int maxMessageBytes,
@@ -39,6 +40,12 @@ public record HeraldConfig(
         int port = r.integer("HERALD_PORT", 8080, 0, 65535);
         String node = r.string("HERALD_NODE", defaultNodeName(port));
         Duration heartbeat = Duration.ofSeconds(r.integer("HERALD_HEARTBEAT", 25, 1, 3600));
+        Duration idleTimeout = Duration.ofSeconds(r.integer("HERALD_IDLE_TIMEOUT", 60, 2, 24 * 3600));
+        if (idleTimeout.compareTo(heartbeat) <= 0) {
+            // a client that only answers pings would be cut off
+            throw new ConfigException("HERALD_IDLE_TIMEOUT (" + idleTimeout.toSeconds()
+                    + " s) must be longer than HERALD_HEARTBEAT (" + heartbeat.toSeconds() + " s)");
+        }
         int historySize = r.integer("HERALD_HISTORY_SIZE", 1000, 1, 1_000_000);
         Duration historyTtl = Duration.ofSeconds(r.integer("HERALD_HISTORY_TTL", 3600, 1, 30 * 24 * 3600));
         int maxMessageBytes = r.integer("HERALD_MAX_MESSAGE_BYTES", 65536, 256, ECHO_MAX_BYTES);
@@ -51,7 +58,7 @@ public record HeraldConfig(
             throw new ConfigException("HERALD_DEV: dev mode is for the standalone launcher only, never a WAR");
         }
         boolean echo = r.bool("HERALD_ECHO", dev);
-        return new HeraldConfig(host, port, node, heartbeat, historySize, historyTtl, maxMessageBytes,
+        return new HeraldConfig(host, port, node, heartbeat, idleTimeout, historySize, historyTtl, maxMessageBytes,
                 sendQueue, rate, rateBurst, maxSubscriptions, dev, echo);
     }
 

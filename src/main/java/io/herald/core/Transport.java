@@ -11,6 +11,9 @@ public interface Transport<F> {
      */
     void send(F frame, Consumer<Throwable> done);
 
+    /** Sends a protocol-level (RFC 6455) ping, without blocking. */
+    void ping();
+
     /** Starts a close handshake with the given WebSocket close code. */
     void close(int code, String reason);
 }

@@ -7,6 +7,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
@@ -36,6 +37,11 @@ public class ChatEndpoint {
     @OnMessage
     public void binary(ByteBuffer data, Session ws) {
         EndpointSupport.refuseBinary(ws);
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        EndpointSupport.heard(session);
     }
 
     @OnClose

@@ -27,6 +27,12 @@ final class EndpointSupport {
         SessionTransport.close(ws, CloseCodes.CANNOT_ACCEPT.getCode(), "binary frames are not accepted");
     }
 
+    static void heard(ClientSession session) {
+        if (session != null) {
+            session.connection().heard();
+        }
+    }
+
     static void closed(ClientSession session) {
         if (session != null) {
             session.close();

@@ -6,6 +6,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
@@ -30,6 +31,11 @@ public class PushEndpoint {
     @OnMessage
     public void binary(ByteBuffer data, Session ws) {
         EndpointSupport.refuseBinary(ws);
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        EndpointSupport.heard(session);
     }
 
     @OnClose

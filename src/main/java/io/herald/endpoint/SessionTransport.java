@@ -5,6 +5,7 @@ import io.herald.protocol.ServerFrame;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -13,6 +14,8 @@ import java.util.logging.Logger;
 final class SessionTransport implements Transport<ServerFrame> {
 
     private static final Logger LOG = Logger.getLogger(SessionTransport.class.getName());
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final Session session;
 
@@ -27,6 +30,15 @@ final class SessionTransport implements Transport<ServerFrame> {
         } catch (RuntimeException e) {
             // the session closed under us; the container reports the close itself
             done.accept(e);
+        }
+    }
+
+    @Override
+    public void ping() {
+        try {
+            session.getAsyncRemote().sendPing(EMPTY);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, e, () -> "session " + session.getId() + ": ping failed");
         }
     }
 

@@ -39,6 +39,7 @@ public abstract sealed class ClientSession permits PushSession, ChatSession {
 
     /** Acts on one frame from the client. Never throws for anything the client sent. */
     public final void onFrame(ClientFrame frame) {
+        connection.heard();
         if (frame instanceof ClientFrame.TooLarge tooLarge) {
             connection.close(Connection.MESSAGE_TOO_BIG, "message of " + tooLarge.bytes() + " bytes is over "
                     + node.config().maxMessageBytes());
@@ -82,7 +83,7 @@ public abstract sealed class ClientSession permits PushSession, ChatSession {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        node.released();
+        node.released(this);
         connection.outbox().close();
         for (Subscription subscription : connection.subscriptions().values()) {
             release(subscription);

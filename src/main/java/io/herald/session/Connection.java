@@ -15,6 +15,8 @@ public final class Connection implements Outbox.Listener {
 
     /** Close code for a client that could not keep up with its messages (SPEC section 4). */
     public static final int SLOW_CONSUMER = 4000;
+    /** Close code for an idle client and for shutdown (RFC 6455). */
+    public static final int GOING_AWAY = 1001;
     /** Close code for a client that keeps sending frames it was told are bad (RFC 6455). */
     public static final int POLICY_VIOLATION = 1008;
     /** Close code for a message over HERALD_MAX_MESSAGE_BYTES (RFC 6455). */
@@ -27,6 +29,8 @@ public final class Connection implements Outbox.Listener {
     private final Transport<ServerFrame> transport;
     private final Outbox<ServerFrame> outbox;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private volatile long lastHeard = System.nanoTime();
+    private volatile long lastPinged = lastHeard;
 
     Connection(String id, Identity identity, Transport<ServerFrame> transport, int sendQueue) {
         this.id = id;
@@ -59,6 +63,25 @@ public final class Connection implements Outbox.Listener {
     public void send(ServerFrame frame) {
         outbox.enqueue(frame);
         outbox.flush();
+    }
+
+    /** The client showed it is alive: a frame or a pong. */
+    public void heard() {
+        lastHeard = System.nanoTime();
+    }
+
+    /**
+     * Pings a client due for it, or closes one that has been silent too long (1001), so that
+     * half-open connections do not hold resources for ever.
+     */
+    void checkLiveness(long now, long heartbeatNanos, long idleNanos) {
+        if (now - lastHeard > idleNanos) {
+            LOG.fine(() -> this + ": silent for longer than the idle timeout; closing");
+            close(GOING_AWAY, "idle timeout");
+        } else if (now - lastPinged >= heartbeatNanos) {
+            lastPinged = now;
+            transport.ping();
+        }
     }
 
     /** Closes the connection with a WebSocket close code; queued frames are dropped. */

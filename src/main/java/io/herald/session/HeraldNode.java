@@ -11,10 +11,11 @@ import io.herald.protocol.ServerFrame;
 import io.herald.security.Guard;
 import io.herald.security.Identity;
 import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -32,7 +33,7 @@ public final class HeraldNode implements AutoCloseable {
     private final Guard guard = new Guard();
     private final Ids sessionIds = new Ids();
     private final ScheduledExecutorService housekeeping;
-    private final AtomicInteger openSessions = new AtomicInteger();
+    private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
 
     public HeraldNode(HeraldConfig config) {
         this.config = config;
@@ -46,6 +47,8 @@ public final class HeraldNode implements AutoCloseable {
         });
         long sweepEvery = Math.max(1, Math.min(60, config.historyTtl().toSeconds()));
         housekeeping.scheduleWithFixedDelay(memory::sweep, sweepEvery, sweepEvery, TimeUnit.SECONDS);
+        // every second, so that pings go out close to their time and idle clients are cut promptly
+        housekeeping.scheduleWithFixedDelay(this::checkLiveness, 1, 1, TimeUnit.SECONDS);
         LOG.info(() -> "Herald node " + config.node() + " started: in-memory broker, history "
                 + config.historySize() + " messages / " + config.historyTtl().toSeconds() + " s");
     }
@@ -69,7 +72,7 @@ public final class HeraldNode implements AutoCloseable {
     /** Admits a client that opened {@code /ws/push}, and greets it. */
     public PushSession openPush(Transport<ServerFrame> transport) {
         Connection connection = connect(transport, guard.admit());
-        return new PushSession(this, connection);
+        return opened(new PushSession(this, connection));
     }
 
     /**
@@ -81,27 +84,40 @@ public final class HeraldNode implements AutoCloseable {
             return null;
         }
         Connection connection = connect(transport, guard.admit());
-        ChatSession session = new ChatSession(this, connection, TopicNames.chatTopic(room));
+        ChatSession session = opened(new ChatSession(this, connection, TopicNames.chatTopic(room)));
         session.enter();
         return session;
     }
 
     private Connection connect(Transport<ServerFrame> transport, Identity identity) {
         Connection connection = new Connection(sessionIds.next(), identity, transport, config.sendQueue());
-        openSessions.incrementAndGet();
         connection.send(new ServerFrame.Welcome(connection.id(), identity.user(), config.node(),
                 config.heartbeat().toMillis()));
         return connection;
     }
 
+    private <S extends ClientSession> S opened(S session) {
+        sessions.add(session);
+        return session;
+    }
+
     /** Called once by each session as it closes. */
-    void released() {
-        openSessions.decrementAndGet();
+    void released(ClientSession session) {
+        sessions.remove(session);
     }
 
     /** Sessions open on this node. */
     public int openSessions() {
-        return openSessions.get();
+        return sessions.size();
+    }
+
+    private void checkLiveness() {
+        long now = System.nanoTime();
+        long heartbeat = config.heartbeat().toNanos();
+        long idle = config.idleTimeout().toNanos();
+        for (ClientSession session : sessions) {
+            session.connection().checkLiveness(now, heartbeat, idle);
+        }
     }
 
     /** Topics with subscribers on this node. */

@@ -28,6 +28,7 @@ class HeraldConfigTest {
         assertEquals("127.0.0.1", c.host());
         assertEquals(8080, c.port());
         assertEquals(Duration.ofSeconds(25), c.heartbeat());
+        assertEquals(Duration.ofSeconds(60), c.idleTimeout());
         assertEquals(1000, c.historySize());
         assertEquals(Duration.ofSeconds(3600), c.historyTtl());
         assertEquals(65536, c.maxMessageBytes());
@@ -59,7 +60,8 @@ class HeraldConfigTest {
     @CsvSource({
         "HERALD_PORT, abc", "HERALD_PORT, 70000", "HERALD_HEARTBEAT, 0", "HERALD_HISTORY_SIZE, -1",
         "HERALD_HISTORY_TTL, 1.5", "HERALD_MAX_MESSAGE_BYTES, 99999999999", "HERALD_SEND_QUEUE, 0",
-        "HERALD_ECHO, yes", "HERALD_DEV, 1",
+        "HERALD_ECHO, yes", "HERALD_DEV, 1", "HERALD_IDLE_TIMEOUT, 25", "HERALD_RATE, 0",
+        "HERALD_MAX_SUBSCRIPTIONS, none",
     })
     void aBadValueStopsStartUpNamingTheSetting(String name, String value) {
         ConfigException e = assertThrows(ConfigException.class,

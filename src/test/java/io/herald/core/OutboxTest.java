@@ -33,6 +33,10 @@ class OutboxTest {
         }
 
         @Override
+        public void ping() {
+        }
+
+        @Override
         public void close(int code, String reason) {
             closes.add(code);
         }
@@ -131,6 +135,10 @@ class OutboxTest {
             @Override
             public void send(String frame, Consumer<Throwable> done) {
                 done.accept(broken);
+            }
+
+            @Override
+            public void ping() {
             }
 
             @Override

@@ -26,7 +26,7 @@ class PushProtocolIT {
 
     @BeforeAll
     static void start() {
-        server = HeraldServer.start("HERALD_HISTORY_SIZE", "20");
+        server = HeraldServer.start("HERALD_HISTORY_SIZE", "20", "HERALD_RATE", "10000");
     }
 
     @AfterAll

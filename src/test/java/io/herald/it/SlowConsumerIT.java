@@ -22,7 +22,7 @@ class SlowConsumerIT {
 
     @Test
     void aClientThatStopsReadingIsClosedWith4000WhileOthersGetEveryMessage() throws Exception {
-        try (HeraldServer server = HeraldServer.start("HERALD_SEND_QUEUE", "64");
+        try (HeraldServer server = HeraldServer.start("HERALD_SEND_QUEUE", "64", "HERALD_RATE", "100000");
              RawWebSocket slow = RawWebSocket.open(server.port(), "/herald/ws/push", 4096);
              WsClient healthy = server.push();
              WsClient publisher = server.push()) {

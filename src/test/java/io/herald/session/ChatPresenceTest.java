@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Presence is per user, not per tab (SPEC section 3). */
 class ChatPresenceTest {
 
-    private final HeraldNode node = NodeFixture.node();
+    private final HeraldNode node = NodeFixture.node("HERALD_RATE", "1000");
     private int sessions;
 
     @AfterEach

@@ -30,7 +30,8 @@ class HubConcurrencyTest {
     private static final int PER_PUBLISHER = 3_000;
     private static final int TOTAL = PUBLISHERS * PER_PUBLISHER;
 
-    private final HeraldNode node = NodeFixture.node("HERALD_HISTORY_SIZE", "100000", "HERALD_SEND_QUEUE", "100000");
+    private final HeraldNode node = NodeFixture.node("HERALD_HISTORY_SIZE", "100000", "HERALD_SEND_QUEUE", "100000",
+            "HERALD_RATE", "1000000");
     private final ExecutorService pool = Executors.newCachedThreadPool();
 
     @AfterEach

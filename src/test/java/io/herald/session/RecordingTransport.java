@@ -19,6 +19,11 @@ final class RecordingTransport implements Transport<ServerFrame> {
     }
 
     @Override
+    public void ping() {
+        // not recorded
+    }
+
+    @Override
     public synchronized void close(int code, String reason) {
         closes.add(code);
     }
