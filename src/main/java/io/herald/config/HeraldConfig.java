@@ -25,6 +25,7 @@ public record HeraldConfig(
         int rate,
         int rateBurst,
         int maxSubscriptions,
+        int maxConnections,
         boolean dev,
         boolean echo) {
 
@@ -53,13 +54,14 @@ public record HeraldConfig(
         int rate = r.integer("HERALD_RATE", 50, 1, 1_000_000);
         int rateBurst = r.integer("HERALD_RATE_BURST", 2 * rate, 1, 2_000_000);
         int maxSubscriptions = r.integer("HERALD_MAX_SUBSCRIPTIONS", 200, 1, 1_000_000);
+        int maxConnections = r.integer("HERALD_MAX_CONNECTIONS", 50_000, 1, 10_000_000);
         boolean dev = r.bool("HERALD_DEV", runtime == Runtime.STANDALONE);
         if (dev && runtime == Runtime.WAR) {
             throw new ConfigException("HERALD_DEV: dev mode is for the standalone launcher only, never a WAR");
         }
         boolean echo = r.bool("HERALD_ECHO", dev);
         return new HeraldConfig(host, port, node, heartbeat, idleTimeout, historySize, historyTtl, maxMessageBytes,
-                sendQueue, rate, rateBurst, maxSubscriptions, dev, echo);
+                sendQueue, rate, rateBurst, maxSubscriptions, maxConnections, dev, echo);
     }
 
     private static String defaultNodeName(int port) {

@@ -3,6 +3,7 @@ package io.herald.core;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One session's outgoing frames: a bounded queue with at most one send in flight. Enqueuing never
@@ -37,6 +38,7 @@ public final class Outbox<F> {
     /** Decides, per send, which of flusher and callback carries on: the second one to arrive. */
     private final AtomicInteger handoff = new AtomicInteger();
     private final AtomicBoolean overflowReported = new AtomicBoolean();
+    private final AtomicReference<Runnable> afterFlush = new AtomicReference<>();
     private volatile boolean overflowed;
     private volatile boolean closed;
 
@@ -84,6 +86,25 @@ public final class Outbox<F> {
         }
     }
 
+    /**
+     * Runs {@code then} once everything queued so far has been sent (at once if nothing is
+     * waiting): for closing a connection without losing what was already on its way.
+     */
+    public void closeAfterFlush(Runnable then) {
+        afterFlush.set(then);
+        flush();
+        runAfterFlushIfIdle();
+    }
+
+    private void runAfterFlushIfIdle() {
+        if (afterFlush.get() != null && (closed || queue.isEmpty() && !sending.get())) {
+            Runnable then = afterFlush.getAndSet(null);
+            if (then != null) {
+                then.run();
+            }
+        }
+    }
+
     /** Drops everything queued and sends nothing more. */
     public void close() {
         closed = true;
@@ -109,6 +130,7 @@ public final class Outbox<F> {
                 sending.set(false);
                 // something may have been queued after the poll but before the release
                 if (closed || queue.isEmpty() || !sending.compareAndSet(false, true)) {
+                    runAfterFlushIfIdle();
                     return;
                 }
                 continue;

@@ -16,4 +16,10 @@ public interface Transport<F> {
 
     /** Starts a close handshake with the given WebSocket close code. */
     void close(int code, String reason);
+
+    /**
+     * Drops the TCP connection at once if it is still open: for a client whose close handshake
+     * could not be sent. Does nothing where the container offers no way to do it.
+     */
+    void abort();
 }

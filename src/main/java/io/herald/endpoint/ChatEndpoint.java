@@ -22,7 +22,7 @@ public class ChatEndpoint {
     @OnOpen
     public void open(Session ws, @PathParam("room") String room) {
         EndpointSupport.limit(ws);
-        session = HeraldEndpoints.node().openChat(room, new SessionTransport(ws));
+        session = HeraldEndpoints.node().openChat(room, HeraldEndpoints.transport(ws));
         if (session == null) {
             SessionTransport.close(ws, CloseCodes.VIOLATED_POLICY.getCode(),
                     "room names are 1-100 characters of A-Z a-z 0-9 . _ -");

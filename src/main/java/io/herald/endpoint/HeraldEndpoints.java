@@ -4,6 +4,7 @@ import io.herald.config.HeraldConfig;
 import io.herald.session.HeraldNode;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Where the endpoints find the running node. The container, not Herald, instantiates annotated
@@ -14,6 +15,7 @@ import java.util.Set;
 public final class HeraldEndpoints {
 
     private static volatile HeraldNode node;
+    private static volatile Supplier<Runnable> aborts = () -> null;
 
     private HeraldEndpoints() {
     }
@@ -27,10 +29,24 @@ public final class HeraldEndpoints {
         node = running;
     }
 
+    /**
+     * Tells the endpoints how to drop the TCP connection of the handshake being completed on the
+     * calling thread (see {@link io.herald.core.Transport#abort()}); the launcher can, the WAR cannot.
+     */
+    public static void abortsWith(Supplier<Runnable> forCurrentHandshake) {
+        aborts = forCurrentHandshake;
+    }
+
     public static synchronized void uninstall(HeraldNode stopped) {
         if (node == stopped) {
             node = null;
+            aborts = () -> null;
         }
+    }
+
+    /** The transport of a session being opened, on the thread that opens it. */
+    static SessionTransport transport(jakarta.websocket.Session session) {
+        return new SessionTransport(session, aborts.get());
     }
 
     static HeraldNode node() {

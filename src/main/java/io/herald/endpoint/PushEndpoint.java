@@ -20,7 +20,7 @@ public class PushEndpoint {
     @OnOpen
     public void open(Session ws) {
         EndpointSupport.limit(ws);
-        session = HeraldEndpoints.node().openPush(new SessionTransport(ws));
+        session = HeraldEndpoints.node().openPush(HeraldEndpoints.transport(ws));
     }
 
     @OnMessage

@@ -18,9 +18,19 @@ final class SessionTransport implements Transport<ServerFrame> {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final Session session;
+    private final Runnable abort;
 
-    SessionTransport(Session session) {
+    /** @param abort drops the session's TCP connection; null where the container has no way */
+    SessionTransport(Session session, Runnable abort) {
         this.session = session;
+        this.abort = abort;
+    }
+
+    @Override
+    public void abort() {
+        if (abort != null) {
+            abort.run();
+        }
     }
 
     @Override

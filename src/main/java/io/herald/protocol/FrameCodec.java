@@ -169,6 +169,11 @@ public final class FrameCodec {
 
     // ---------------------------------------------------------------- writing
 
+    /** The JSON body of an HTTP error answer: {@code {"error":"code","message":"..."}}. */
+    public String errorBody(ErrorCode code, String message) {
+        return mapper.createObjectNode().put("error", code.wire()).put("message", message).toString();
+    }
+
     /** Makes a message frame and encodes it, once, for every subscriber it will go to. */
     public Delivery delivery(Message m) {
         return new Delivery(m, write(new Delivery(m, null)));

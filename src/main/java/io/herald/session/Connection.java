@@ -7,6 +7,8 @@ import io.herald.protocol.ServerFrame;
 import io.herald.security.Identity;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,14 +28,20 @@ public final class Connection implements Outbox.Listener {
 
     private final String id;
     private final Identity identity;
+    /** How long a close handshake may take before the TCP connection is dropped (SPEC section 4). */
+    static final long CLOSE_GRACE_SECONDS = 5;
+
     private final Transport<ServerFrame> transport;
+    private final ScheduledExecutorService timer;
     private final Outbox<ServerFrame> outbox;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private volatile long lastHeard = System.nanoTime();
     private volatile long lastPinged = lastHeard;
 
-    Connection(String id, Identity identity, Transport<ServerFrame> transport, int sendQueue) {
+    Connection(String id, Identity identity, Transport<ServerFrame> transport, int sendQueue,
+               ScheduledExecutorService timer) {
         this.id = id;
+        this.timer = timer;
         this.identity = identity;
         this.transport = transport;
         this.outbox = new Outbox<>(transport, sendQueue, this);
@@ -84,10 +92,21 @@ public final class Connection implements Outbox.Listener {
         }
     }
 
+    /** Closes the connection once what is queued for it has been sent. */
+    void closeWhenFlushed(int code, String reason) {
+        outbox.closeAfterFlush(() -> closeTransport(code, reason));
+    }
+
     /** Closes the connection with a WebSocket close code; queued frames are dropped. */
     void close(int code, String reason) {
         outbox.close();
+        closeTransport(code, reason);
+    }
+
+    /** Starts the close handshake, and drops the connection if it still stands after the grace. */
+    private void closeTransport(int code, String reason) {
         transport.close(code, reason);
+        timer.schedule(transport::abort, CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
     void sendError(ErrorCode code, String message, String requestId, String topic) {
@@ -98,7 +117,7 @@ public final class Connection implements Outbox.Listener {
     public void onOverflow() {
         LOG.warning(() -> "session " + id + " (" + user() + "): more than the send queue's capacity waiting; "
                 + "closing it as a slow consumer");
-        transport.close(SLOW_CONSUMER, "slow consumer");
+        closeTransport(SLOW_CONSUMER, "slow consumer");
     }
 
     @Override

@@ -9,8 +9,10 @@ import io.herald.core.Transport;
 import io.herald.protocol.FrameCodec;
 import io.herald.protocol.ServerFrame;
 import io.herald.security.Guard;
+import io.herald.security.HandshakeGuard;
 import io.herald.security.Identity;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -34,12 +36,15 @@ public final class HeraldNode implements AutoCloseable {
     private final Ids sessionIds = new Ids();
     private final ScheduledExecutorService housekeeping;
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+    private final HandshakeGuard handshakeGuard;
+    private volatile boolean accepting = true;
 
     public HeraldNode(HeraldConfig config) {
         this.config = config;
         InMemoryBroker memory = new InMemoryBroker(config.historySize(), config.historyTtl(), Clock.systemUTC());
         this.broker = memory;
         this.hub = new Hub(broker, codec, config.historySize());
+        this.handshakeGuard = new HandshakeGuard(config.maxConnections(), sessions::size, () -> accepting);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "herald-housekeeping");
             t.setDaemon(true);
@@ -71,8 +76,7 @@ public final class HeraldNode implements AutoCloseable {
 
     /** Admits a client that opened {@code /ws/push}, and greets it. */
     public PushSession openPush(Transport<ServerFrame> transport) {
-        Connection connection = connect(transport, guard.admit());
-        return opened(new PushSession(this, connection));
+        return welcomed(new PushSession(this, connection(transport, guard.admit())));
     }
 
     /**
@@ -83,27 +87,67 @@ public final class HeraldNode implements AutoCloseable {
         if (!TopicNames.isValidRoom(room)) {
             return null;
         }
-        Connection connection = connect(transport, guard.admit());
-        ChatSession session = opened(new ChatSession(this, connection, TopicNames.chatTopic(room)));
+        ChatSession session = welcomed(new ChatSession(this, connection(transport, guard.admit()),
+                TopicNames.chatTopic(room)));
         session.enter();
         return session;
     }
 
-    private Connection connect(Transport<ServerFrame> transport, Identity identity) {
-        Connection connection = new Connection(sessionIds.next(), identity, transport, config.sendQueue());
-        connection.send(new ServerFrame.Welcome(connection.id(), identity.user(), config.node(),
-                config.heartbeat().toMillis()));
-        return connection;
+    private Connection connection(Transport<ServerFrame> transport, Identity identity) {
+        return new Connection(sessionIds.next(), identity, transport, config.sendQueue(), housekeeping);
     }
 
-    private <S extends ClientSession> S opened(S session) {
+    /** Counts the session as open, then greets it: a client that has its welcome is counted. */
+    private <S extends ClientSession> S welcomed(S session) {
         sessions.add(session);
+        Connection connection = session.connection();
+        connection.send(new ServerFrame.Welcome(connection.id(), connection.user(), config.node(),
+                config.heartbeat().toMillis()));
         return session;
     }
 
     /** Called once by each session as it closes. */
     void released(ClientSession session) {
         sessions.remove(session);
+        synchronized (sessions) {
+            sessions.notifyAll();
+        }
+    }
+
+    /** What every runtime asks before it upgrades a connection. */
+    public HandshakeGuard handshakeGuard() {
+        return handshakeGuard;
+    }
+
+    /**
+     * Stops taking connections, lets every session send what is queued for it, closes each with
+     * 1001, and waits up to {@code grace} for them to go. True if all went in time.
+     */
+    public boolean shutdown(Duration grace) {
+        accepting = false;
+        int open = sessions.size();
+        LOG.info(() -> "shutting down: closing " + open + " sessions with 1001 going away");
+        for (ClientSession session : sessions) {
+            session.connection().closeWhenFlushed(Connection.GOING_AWAY, "going away");
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (sessions) {
+            while (!sessions.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warning(() -> sessions.size() + " sessions still open after " + grace.toSeconds()
+                            + " s of shutdown; dropping them");
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(sessions, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Sessions open on this node. */

@@ -8,6 +8,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.glassfish.grizzly.http.server.AddOn;
@@ -36,19 +37,27 @@ public final class StandaloneServer implements AutoCloseable {
     /** Frames up to the echo endpoint's 16 MiB plus headers; Tyrus' default of 4 MiB closes larger ones. */
     private static final int INCOMING_BUFFER = HeraldConfig.ECHO_MAX_BYTES + 64 * 1024;
 
+    /** How long shutdown waits for clients to take their last messages and close. */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
     private final HttpServer http;
     private final HeraldNode node;
+    private final HandshakeFilter handshakes;
 
-    private StandaloneServer(HttpServer http, HeraldNode node) {
+    private StandaloneServer(HttpServer http, HeraldNode node, HandshakeFilter handshakes) {
         this.http = http;
         this.node = node;
+        this.handshakes = handshakes;
     }
 
     /** Starts a node with {@code config} and serves it; port 0 picks a free port. */
     public static StandaloneServer start(HeraldConfig config) throws IOException {
         HeraldNode node = new HeraldNode(config);
         HeraldEndpoints.install(node);
+        HeraldEndpoints.abortsWith(HandshakeFilter::abortForCurrentUpgrade);
+        HandshakeFilter handshakes = new HandshakeFilter(node.handshakeGuard(), node.codec());
         HttpServer http = new HttpServer();
+        boolean started = false;
         try {
             NetworkListener listener = new NetworkListener(LISTENER, config.host(), config.port());
             // idle WebSockets are the heartbeat's business, not the HTTP keep-alive timer's
@@ -57,17 +66,21 @@ public final class StandaloneServer implements AutoCloseable {
             // endpoint's) waits for a write only that selector could complete
             listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
             http.addListener(listener);
+            listener.registerAddOn(handshakes); // before Tyrus', so that it sees upgrades first
             listener.registerAddOn(webSocketAddOn(endpoints(config)));
             http.getServerConfiguration().addHttpHandler(
                     new CLStaticHttpHandler(StandaloneServer.class.getClassLoader(), "/webapp/"), BASE_PATH);
             http.getServerConfiguration().addHttpHandler(new RootRedirect(), "/");
             http.start();
-            return new StandaloneServer(http, node);
-        } catch (IOException | RuntimeException e) {
-            http.shutdownNow();
-            HeraldEndpoints.uninstall(node);
-            node.close();
-            throw e;
+            StandaloneServer server = new StandaloneServer(http, node, handshakes);
+            started = true;
+            return server;
+        } finally {
+            if (!started) {
+                http.shutdownNow();
+                HeraldEndpoints.uninstall(node);
+                node.close();
+            }
         }
     }
 
@@ -79,8 +92,18 @@ public final class StandaloneServer implements AutoCloseable {
         return node;
     }
 
+    /** TCP connections open on the port, WebSocket or not. */
+    public int openConnections() {
+        return handshakes.openConnections();
+    }
+
+    /**
+     * Stops gracefully: new handshakes are refused with 503, every client gets what was queued for
+     * it and a 1001 close, then the port is closed — within about ten seconds.
+     */
     @Override
     public void close() {
+        node.shutdown(SHUTDOWN_GRACE);
         http.shutdownNow();
         HeraldEndpoints.uninstall(node);
         node.close();

@@ -37,6 +37,10 @@ class OutboxTest {
         }
 
         @Override
+        public void abort() {
+        }
+
+        @Override
         public void close(int code, String reason) {
             closes.add(code);
         }
@@ -139,6 +143,10 @@ class OutboxTest {
 
             @Override
             public void ping() {
+            }
+
+            @Override
+            public void abort() {
             }
 
             @Override

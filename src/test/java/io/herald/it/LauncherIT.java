@@ -20,7 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.io.UncheckedIOException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,26 +46,34 @@ class LauncherIT {
         return builder.start();
     }
 
-    /** Reads the process's output until a line matches; all lines read so far are kept. */
-    private static Matcher awaitLine(Process process, Pattern pattern, List<String> lines) {
-        CompletableFuture<Matcher> found = CompletableFuture.supplyAsync(() -> {
+    /**
+     * Reads the process's output on a thread of its own (a blocking read must not take a shared
+     * pool's only thread) until a line matches; every line read is kept.
+     */
+    private static Matcher awaitLine(Process process, Pattern pattern, List<String> lines) throws InterruptedException {
+        BlockingQueue<String> read = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    lines.add(line);
-                    Matcher m = pattern.matcher(line);
-                    if (m.find()) {
-                        // keep draining so the process never blocks on a full pipe
-                        CompletableFuture.runAsync(() -> out.lines().forEach(lines::add));
-                        return m;
-                    }
-                }
-                throw new AssertionError("process ended without printing " + pattern + ": " + lines);
-            } catch (IOException e) {
-                throw new AssertionError(e);
+                out.lines().forEach(read::add);
+            } catch (IOException | UncheckedIOException e) {
+                read.add("(output ended: " + e + ")");
             }
-        });
-        return found.orTimeout(60, TimeUnit.SECONDS).join();
+        }, "launcher-output");
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            String line = read.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                break;
+            }
+            lines.add(line);
+            Matcher m = pattern.matcher(line);
+            if (m.find()) {
+                return m;
+            }
+        }
+        throw new AssertionError("the launcher never printed " + pattern + ": " + lines);
     }
 
     @Test

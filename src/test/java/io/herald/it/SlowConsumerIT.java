@@ -3,6 +3,7 @@ package io.herald.it;
 import static io.herald.testing.WsClient.json;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.testing.HeraldServer;
@@ -46,6 +47,29 @@ class SlowConsumerIT {
 
             assertEquals(4000, slow.readUntilClose(), "the slow client is told why it was dropped");
             await().atMost(Duration.ofSeconds(10)).until(() -> server.standalone().node().openSessions() == 2);
+        }
+    }
+
+    @Test
+    void aClientThatNeverReadsAgainIsDroppedAtTheTcpLevelWhenItsCloseCannotBeSent() throws Exception {
+        try (HeraldServer server = HeraldServer.start("HERALD_SEND_QUEUE", "16", "HERALD_RATE", "100000");
+             WsClient publisher = server.push()) {
+            int baseline = server.standalone().openConnections();
+            RawWebSocket stuck = RawWebSocket.open(server.port(), "/herald/ws/push", 4096);
+            stuck.read(); // welcome
+            stuck.sendText("{\"type\":\"subscribe\",\"topic\":\"stuck\"}");
+            stuck.read(); // subscribed
+            String payload = "z".repeat(4000);
+            for (int i = 0; i < 2000; i++) {
+                publisher.publish("stuck", json().put("pad", payload), null);
+            }
+            for (int i = 0; i < 2000; i++) {
+                publisher.next("ack");
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> server.standalone().openConnections() == baseline);
+            assertEquals(1, server.standalone().node().openSessions(), "only the publisher is left");
+            assertTrue(stuck.serverHasClosed());
+            stuck.close();
         }
     }
 }

@@ -9,6 +9,8 @@ import io.herald.protocol.ServerFrame.PresenceSnapshot;
 import io.herald.security.Access;
 import io.herald.security.Identity;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,15 +18,18 @@ import org.junit.jupiter.api.Test;
 class ChatPresenceTest {
 
     private final HeraldNode node = NodeFixture.node("HERALD_RATE", "1000");
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private int sessions;
 
     @AfterEach
     void close() {
+        timer.shutdownNow();
         node.close();
     }
 
     private ChatSession join(String user, RecordingTransport transport) {
-        Connection connection = new Connection("s" + (++sessions), new Identity(user, Access.EVERYTHING), transport, 100);
+        Connection connection = new Connection("s" + (++sessions), new Identity(user, Access.EVERYTHING), transport, 100,
+                timer);
         ChatSession session = new ChatSession(node, connection, "chat.lobby");
         session.enter();
         return session;

@@ -24,6 +24,11 @@ final class RecordingTransport implements Transport<ServerFrame> {
     }
 
     @Override
+    public void abort() {
+        // nothing to drop
+    }
+
+    @Override
     public synchronized void close(int code, String reason) {
         closes.add(code);
     }

@@ -39,13 +39,13 @@ public final class RawWebSocket implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
-    private final int status;
+    private final String head;
 
-    private RawWebSocket(Socket socket, int status) throws IOException {
+    private RawWebSocket(Socket socket, String head) throws IOException {
         this.socket = socket;
         this.in = new DataInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();
-        this.status = status;
+        this.head = head;
     }
 
     /** Opens a connection and performs the handshake; see {@link #status()} for the answer. */
@@ -64,9 +64,7 @@ public final class RawWebSocket implements AutoCloseable {
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n\r\n";
         socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-        String head = readHead(socket.getInputStream());
-        int status = Integer.parseInt(head.split(" ", 3)[1]);
-        return new RawWebSocket(socket, status);
+        return new RawWebSocket(socket, readHead(socket.getInputStream()));
     }
 
     public static RawWebSocket open(int port, String path) throws IOException {
@@ -89,7 +87,44 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** The HTTP status of the handshake: 101 when upgraded. */
     public int status() {
-        return status;
+        return Integer.parseInt(head.split(" ", 3)[1]);
+    }
+
+    /** A header of the handshake's answer (first one, case-insensitive), or null. */
+    public String head() {
+        return head;
+    }
+
+    public String header(String name) {
+        for (String line : head.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                return line.substring(colon + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    /** The body of a refused handshake's answer, as long as its Content-Length says. */
+    public String body() throws IOException {
+        byte[] body = new byte[Integer.parseInt(header("Content-Length"))];
+        in.readFully(body);
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** True when the server has closed the TCP connection (end of stream or reset), reading what is left. */
+    public boolean serverHasClosed() {
+        try {
+            byte[] drain = new byte[65536];
+            while (in.read(drain) >= 0) {
+                // skip whatever was still on its way
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset
+        }
     }
 
     /** Sends one masked frame. */

@@ -1,0 +1,120 @@
+package io.herald.standalone;
+
+import io.herald.protocol.FrameCodec;
+import io.herald.security.HandshakeGuard;
+import io.herald.security.Refusal;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.HttpServerFilter;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.util.Header;
+import org.glassfish.grizzly.memory.Buffers;
+
+/**
+ * Sits in front of Tyrus on the launcher's one port. It asks the {@link HandshakeGuard} about every
+ * WebSocket upgrade and answers a refusal itself with a complete HTTP response (status,
+ * Content-Length, {@code Connection: close}) — Tyrus' own refusals leave clients hanging. For an
+ * accepted upgrade it hands the connection's abort to the endpoint opened on the same thread, and it
+ * counts the connections it has seen, for tests of what is left behind.
+ */
+final class HandshakeFilter extends BaseFilter implements AddOn {
+
+    /** The connection whose upgrade this thread is handling; read by the endpoint's @OnOpen. */
+    private static final ThreadLocal<Connection<?>> UPGRADING = new ThreadLocal<>();
+
+    private final HandshakeGuard guard;
+    private final FrameCodec codec;
+    /** Open connections, and whether each has been upgraded to WebSocket. */
+    private final Map<Connection<?>, Boolean> open = new ConcurrentHashMap<>();
+
+    HandshakeFilter(HandshakeGuard guard, FrameCodec codec) {
+        this.guard = guard;
+        this.codec = codec;
+    }
+
+    /** Goes in before Tyrus' filter: register this add-on before Tyrus' one. */
+    @Override
+    public void setup(NetworkListener listener, FilterChainBuilder builder) {
+        builder.add(builder.indexOfType(HttpServerFilter.class), this);
+    }
+
+    /** Drops the TCP connection of the upgrade in progress on this thread, if it is still open. */
+    static Runnable abortForCurrentUpgrade() {
+        Connection<?> connection = UPGRADING.get();
+        return connection == null ? null : () -> {
+            if (connection.isOpen()) {
+                connection.terminateSilently();
+            }
+        };
+    }
+
+    /** TCP connections open on the listener. */
+    int openConnections() {
+        return open.size();
+    }
+
+    @Override
+    public NextAction handleAccept(FilterChainContext ctx) {
+        Connection<?> connection = ctx.getConnection();
+        open.put(connection, Boolean.FALSE);
+        connection.addCloseListener((Connection.CloseListener) (closed, type) -> open.remove(closed));
+        return ctx.getInvokeAction();
+    }
+
+    @Override
+    public NextAction handleRead(FilterChainContext ctx) {
+        Connection<?> connection = ctx.getConnection();
+        UPGRADING.remove();
+        if (open.getOrDefault(connection, Boolean.FALSE) || !(ctx.getMessage() instanceof HttpContent content)
+                || !(content.getHttpHeader() instanceof HttpRequestPacket request)
+                || !"websocket".equalsIgnoreCase(request.getUpgrade())) {
+            return ctx.getInvokeAction();
+        }
+        Refusal refusal = guard.check();
+        if (refusal != null) {
+            refuse(ctx, request, refusal);
+            return ctx.getStopAction();
+        }
+        open.replace(connection, Boolean.TRUE);
+        UPGRADING.set(connection);
+        return ctx.getInvokeAction();
+    }
+
+    private void refuse(FilterChainContext ctx, HttpRequestPacket request, Refusal refusal) {
+        byte[] body = codec.errorBody(refusal.code(), refusal.message()).getBytes(StandardCharsets.UTF_8);
+        HttpResponsePacket response = request.getResponse();
+        response.setStatus(refusal.status());
+        // straight into the headers: this write does not pass HttpServerFilter, which renders the content type
+        response.getHeaders().addValue(Header.ContentType).setString("application/json");
+        response.setContentLength(body.length);
+        response.setHeader(Header.Connection, "close");
+        HttpContent reply = HttpContent.builder(response)
+                .content(Buffers.wrap(ctx.getMemoryManager(), body))
+                .last(true)
+                .build();
+        Connection<?> connection = ctx.getConnection();
+        ctx.write(reply, new EmptyCompletionHandler<WriteResult>() {
+            @Override
+            public void completed(WriteResult result) {
+                connection.closeSilently();
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                connection.terminateSilently();
+            }
+        });
+    }
+}
