@@ -1,0 +1,218 @@
+package io.herald.it;
+
+import static io.herald.testing.WsClient.json;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.herald.testing.HeraldServer;
+import io.herald.testing.RawWebSocket;
+import io.herald.testing.WsClient;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Broken and hostile clients (issue: Herald under stress): while they do their worst, a healthy
+ * subscriber keeps getting every message, and afterwards the server's sessions, connections,
+ * threads, file descriptors and heap are back to where they were.
+ */
+class HostileClientsIT {
+
+    private static HeraldServer server;
+
+    @BeforeAll
+    static void start() {
+        server = HeraldServer.start("HERALD_HEARTBEAT", "1", "HERALD_IDLE_TIMEOUT", "3", "HERALD_SEND_QUEUE", "64",
+                "HERALD_MAX_MESSAGE_BYTES", "65536");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /**
+     * What the server holds, counted from inside its process. Threads of Tyrus' shared scheduler
+     * are counted apart: it starts its fixed ten threads lazily, on first use, and never more.
+     */
+    private record Footprint(int sessions, int connections, int threads, long fds, long heap) {
+        private static final int TYRUS_SCHEDULER_THREADS = 10;
+
+        private static int threadsOutsideTyrusScheduler() {
+            long tyrus = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("tyrus-")).count();
+            assertTrue(tyrus <= TYRUS_SCHEDULER_THREADS, "Tyrus' scheduler is bounded, found " + tyrus);
+            return Thread.getAllStackTraces().size() - (int) tyrus;
+        }
+
+        static Footprint now() {
+            System.gc();
+            long fds;
+            try (Stream<Path> open = Files.list(Path.of("/proc/self/fd"))) {
+                fds = open.count();
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+            return new Footprint(server.standalone().node().openSessions(), server.standalone().openConnections(),
+                    threadsOutsideTyrusScheduler(), fds,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+    }
+
+    private static void assertBackTo(Footprint before) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Footprint after = Footprint.now();
+            assertEquals(before.sessions(), after.sessions(), "sessions");
+            assertEquals(before.connections(), after.connections(), "TCP connections");
+            assertTrue(after.threads() <= before.threads() + 2, "threads: " + before + " -> " + after);
+            assertTrue(after.fds() <= before.fds() + 2, "file descriptors: " + before + " -> " + after);
+            assertTrue(after.heap() <= before.heap() + 64L * 1024 * 1024, "heap: " + before + " -> " + after);
+        });
+    }
+
+    /** Runs {@code attack} while a healthy client must keep receiving everything published. */
+    private static void survives(Attack attack) throws Exception {
+        try (WsClient canary = server.push(); WsClient publisher = server.push()) {
+            String topic = "canary." + System.nanoTime();
+            canary.subscribe(topic).next("subscribed");
+            Footprint before = Footprint.now();
+            publisher.publish(topic, json().put("phase", "before"), null);
+            attack.run();
+            publisher.publish(topic, json().put("phase", "after"), null);
+            List<JsonNode> got = canary.messages(2);
+            assertEquals("before", got.get(0).get("data").get("phase").asText());
+            assertEquals("after", got.get(1).get("data").get("phase").asText());
+            canary.send(json().put("type", "ping").put("id", "alive"));
+            assertEquals("alive", canary.next("pong").get("id").asText());
+            assertBackTo(before);
+        }
+    }
+
+    private interface Attack {
+        void run() throws Exception;
+    }
+
+    @Test
+    void aFloodOfFramesIsRateLimitedAndTheFlooderDroppedWhenItStopsReading() throws Exception {
+        survives(() -> {
+            try (RawWebSocket flooder = RawWebSocket.open(server.port(), "/herald/ws/push", 4096)) {
+                flooder.read();
+                byte[] frame = "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
+                try {
+                    for (int i = 0; i < 20_000; i++) {
+                        flooder.send(RawWebSocket.TEXT, frame, true);
+                    }
+                } catch (IOException dropped) {
+                    // the server gave up on it: that is the point
+                }
+            }
+        });
+    }
+
+    @Test
+    void halfOpenAndSilentSocketsAreReleased() throws Exception {
+        survives(() -> {
+            List<Socket> silent = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                RawWebSocket ws = RawWebSocket.open(server.port(), "/herald/ws/push");
+                silent.add(ws.socket()); // upgraded, then never a byte more, never a pong
+            }
+            for (int i = 0; i < 20; i++) {
+                Socket tcpOnly = new Socket();
+                tcpOnly.connect(new InetSocketAddress("127.0.0.1", server.port()));
+                tcpOnly.getOutputStream().write("GET /herald/ws/push HTTP/1.1\r\nHost: x\r\nUpg".getBytes(StandardCharsets.US_ASCII));
+                silent.add(tcpOnly); // a handshake that never ends
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> server.standalone().node().openSessions() == 2);
+            for (Socket socket : silent) {
+                socket.close();
+            }
+        });
+    }
+
+    @Test
+    void framesSplitByteByByteAndHugeFragmentedMessagesAreHandled() throws Exception {
+        survives(() -> {
+            try (RawWebSocket slowTyper = RawWebSocket.open(server.port(), "/herald/ws/push")) {
+                slowTyper.read();
+                byte[] ping = "{\"type\":\"ping\",\"id\":\"typed\"}".getBytes(StandardCharsets.UTF_8);
+                java.io.ByteArrayOutputStream framed = new java.io.ByteArrayOutputStream();
+                framed.write(0x81);
+                framed.write(0x80 | ping.length);
+                framed.write(new byte[4]); // zero mask
+                framed.write(ping);
+                for (byte b : framed.toByteArray()) {
+                    slowTyper.write(new byte[] {b});
+                }
+                assertEquals("{\"type\":\"pong\",\"id\":\"typed\"}", slowTyper.read().text());
+            }
+            try (RawWebSocket giant = RawWebSocket.open(server.port(), "/herald/ws/push")) {
+                giant.read();
+                byte[] chunk = new byte[16 * 1024];
+                java.util.Arrays.fill(chunk, (byte) 'a');
+                int code = -1;
+                try {
+                    giant.send(RawWebSocket.TEXT, chunk, false);
+                    for (int i = 0; i < 320; i++) { // 5 MiB in all, far over the 64 KiB limit
+                        giant.send(0x0, chunk, false);
+                    }
+                    giant.send(0x0, chunk, true);
+                } catch (IOException closedOnUs) {
+                    // the server closed before we finished: expected
+                }
+                code = giant.readUntilClose();
+                assertTrue(code == 1009 || code == -1, "closed for size, got " + code);
+            }
+        });
+    }
+
+    @Test
+    void connectAndCloseStormsAndGarbageLeaveNothingBehind() throws Exception {
+        survives(() -> {
+            Random random = new Random(42);
+            for (int i = 0; i < 300; i++) {
+                switch (i % 4) {
+                    case 0 -> {
+                        try (RawWebSocket ws = RawWebSocket.open(server.port(), "/herald/ws/push")) {
+                            ws.read();
+                        }
+                    }
+                    case 1 -> {
+                        try (RawWebSocket ws = RawWebSocket.open(server.port(), "/herald/ws/chat/storm")) {
+                            ws.read();
+                            ws.send(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true);
+                        }
+                    }
+                    case 2 -> {
+                        try (RawWebSocket ws = RawWebSocket.open(server.port(), "/herald/ws/push")) {
+                            byte[] garbage = new byte[256];
+                            random.nextBytes(garbage);
+                            ws.write(garbage);
+                        } catch (IOException ignored) {
+                            // the server may reset us first
+                        }
+                    }
+                    default -> {
+                        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                            socket.getOutputStream().write(new byte[] {1, 2, 3});
+                        }
+                    }
+                }
+            }
+        });
+    }
+}
