@@ -37,7 +37,7 @@ public final class ChatSession extends ClientSession {
                 publish(topic, publish.data(), publish.id());
             }
         } else {
-            badRequest("a chat connection takes only publish and ping", frame.id(), null);
+            badRequest("a chat connection takes only publish and ping", frame.id(), topicOf(frame));
         }
     }
 

@@ -50,19 +50,21 @@ public abstract sealed class ClientSession permits PushSession, ChatSession {
                     + " frames a second; frame dropped", frame.id(), topicOf(frame));
             return;
         }
+        int badBefore = consecutiveBadRequests;
         if (frame instanceof ClientFrame.Invalid invalid) {
             badRequest(invalid.reason(), invalid.id(), invalid.topic());
-            return;
-        }
-        consecutiveBadRequests = 0;
-        if (frame instanceof ClientFrame.Ping ping) {
+        } else if (frame instanceof ClientFrame.Ping ping) {
             connection.send(new ServerFrame.Pong(ping.id()));
         } else {
             handle(frame);
         }
+        if (consecutiveBadRequests == badBefore) {
+            consecutiveBadRequests = 0; // a frame that was not a bad request
+        }
     }
 
-    private static String topicOf(ClientFrame frame) {
+    /** The topic a frame names, if any, for the error that answers it. */
+    protected static String topicOf(ClientFrame frame) {
         if (frame instanceof ClientFrame.Subscribe s) {
             return s.topic();
         } else if (frame instanceof ClientFrame.Unsubscribe u) {

@@ -52,4 +52,17 @@ class BadRequestCountIT {
             assertFalse(client.isClosed());
         }
     }
+
+    @Test
+    void wellFormedFramesRefusedAsBadRequestsCountToo() {
+        try (WsClient client = server.push()) {
+            for (int i = 0; i < 20; i++) {
+                client.send(json().put("type", "subscribe").put("topic", "no spaces allowed"));
+            }
+            for (int i = 0; i < 20; i++) {
+                assertEquals("bad_request", client.next("error").get("code").asText());
+            }
+            assertEquals(1008, client.awaitClose());
+        }
+    }
 }

@@ -118,6 +118,7 @@ class ChatIT {
             JsonNode error = member.next("error");
             assertEquals("bad_request", error.get("code").asText());
             assertEquals("nope", error.get("id").asText());
+            assertEquals("x", error.get("topic").asText(), "an error names the frame's topic");
         }
     }
 
