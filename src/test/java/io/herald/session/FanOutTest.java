@@ -1,0 +1,38 @@
+package io.herald.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.herald.protocol.ClientFrame;
+import io.herald.protocol.ServerFrame.Delivery;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class FanOutTest {
+
+    private final HeraldNode node = NodeFixture.node();
+
+    @AfterEach
+    void close() {
+        node.close();
+    }
+
+    @Test
+    void aBroadcastIsEncodedOnceAndTheSameFrameGoesToEverySubscriber() {
+        List<RecordingTransport> subscribers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            RecordingTransport transport = new RecordingTransport();
+            node.openPush(transport).onFrame(new ClientFrame.Subscribe("fan", null, null, null));
+            subscribers.add(transport);
+        }
+        node.openPush(new RecordingTransport()).onFrame(new ClientFrame.Publish("fan", "{\"x\":1}", null));
+        Delivery first = subscribers.get(0).all(Delivery.class).get(0);
+        for (RecordingTransport transport : subscribers) {
+            List<Delivery> got = transport.all(Delivery.class);
+            assertEquals(1, got.size());
+            assertSame(first, got.get(0), "one encoded frame shared by every subscriber");
+        }
+    }
+}
