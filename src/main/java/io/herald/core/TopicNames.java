@@ -5,6 +5,11 @@ import java.util.regex.Pattern;
 /** The naming rules of topics and chat rooms. */
 public final class TopicNames {
 
+    /** The rule for topic names, as said to whoever breaks it. */
+    public static final String RULE = "topic names are 1-128 characters of A-Z a-z 0-9 . _ - :";
+    /** The rule for room names, as said to whoever breaks it. */
+    public static final String ROOM_RULE = "room names are 1-100 characters of A-Z a-z 0-9 . _ -";
+
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final String USER_PREFIX = "user:";

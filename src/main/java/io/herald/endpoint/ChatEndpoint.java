@@ -1,5 +1,6 @@
 package io.herald.endpoint;
 
+import io.herald.core.TopicNames;
 import io.herald.protocol.ClientFrame;
 import io.herald.session.ChatSession;
 import jakarta.websocket.CloseReason.CloseCodes;
@@ -24,8 +25,7 @@ public class ChatEndpoint {
         EndpointSupport.limit(ws);
         session = HeraldEndpoints.node().openChat(room, HeraldEndpoints.transport(ws));
         if (session == null) {
-            SessionTransport.close(ws, CloseCodes.VIOLATED_POLICY.getCode(),
-                    "room names are 1-100 characters of A-Z a-z 0-9 . _ -");
+            SessionTransport.close(ws, CloseCodes.VIOLATED_POLICY.getCode(), TopicNames.ROOM_RULE);
         }
     }
 

@@ -7,26 +7,14 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Where the endpoints find the running node. The container, not Herald, instantiates annotated
- * endpoints, decoders and encoders (the standalone launcher has no CDI to inject into them, and
- * Tyrus ignores a configurator passed at registration for annotated classes), so the node that the
- * WAR's listener or the launcher starts is installed here: one node per application class loader.
+ * What the runtimes need to know of the endpoints: which classes a configuration serves, and how to
+ * make a session's transport.
  */
 public final class HeraldEndpoints {
 
-    private static volatile HeraldNode node;
     private static volatile Supplier<Runnable> aborts = () -> null;
 
     private HeraldEndpoints() {
-    }
-
-    /** Makes {@code running} the node of this application; there can be only one at a time. */
-    public static synchronized void install(HeraldNode running) {
-        if (node != null) {
-            throw new IllegalStateException("a Herald node (" + node.config().node()
-                    + ") is already running in this application; stop it first");
-        }
-        node = running;
     }
 
     /**
@@ -37,24 +25,13 @@ public final class HeraldEndpoints {
         aborts = forCurrentHandshake;
     }
 
-    public static synchronized void uninstall(HeraldNode stopped) {
-        if (node == stopped) {
-            node = null;
-            aborts = () -> null;
-        }
-    }
-
     /** The transport of a session being opened, on the thread that opens it. */
     static SessionTransport transport(jakarta.websocket.Session session) {
         return new SessionTransport(session, aborts.get());
     }
 
     static HeraldNode node() {
-        HeraldNode current = node;
-        if (current == null) {
-            throw new IllegalStateException("Herald is not running: no node is installed");
-        }
-        return current;
+        return HeraldNode.current();
     }
 
     /** The endpoint classes that a node with this configuration serves. */

@@ -16,12 +16,12 @@ public final class HeraldWebListener implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         node = new HeraldNode(HeraldConfig.load(HeraldConfig.Runtime.WAR, Settings.fromSystem()));
-        HeraldEndpoints.install(node);
+        HeraldNode.install(node);
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
-        HeraldEndpoints.uninstall(node);
+        HeraldNode.uninstall(node);
         node.close();
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.herald.core.HistoryPage;
 import io.herald.core.Message;
 import io.herald.protocol.ClientFrame.Invalid;
 import io.herald.protocol.ServerFrame.Delivery;
@@ -172,6 +173,51 @@ public final class FrameCodec {
     /** The JSON body of an HTTP error answer: {@code {"error":"code","message":"..."}}. */
     public String errorBody(ErrorCode code, String message) {
         return mapper.createObjectNode().put("error", code.wire()).put("message", message).toString();
+    }
+
+    /** The answer to an API publish: {@code {"topic","seq","id"}}. */
+    public String publishedBody(Message m) {
+        return mapper.createObjectNode().put("topic", m.topic()).put("seq", m.seq()).put("id", m.id()).toString();
+    }
+
+    /** A history answer: {@code {"topic","seq","epoch","messages":[message frames]}}. */
+    public String historyBody(HistoryPage page) {
+        StringWriter out = new StringWriter(256 + page.messages().size() * 128);
+        try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("topic", page.topic());
+            g.writeNumberField("seq", page.latestSeq());
+            g.writeStringField("epoch", page.epoch());
+            g.writeArrayFieldStart("messages");
+            for (Message m : page.messages()) {
+                g.writeStartObject();
+                new Delivery(m, null).writeFields(g);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory cannot fail", e);
+        }
+        return out.toString();
+    }
+
+    /** A health answer: {@code {"status":"UP"}} or {@code {"status":"DOWN","reason":...}}. */
+    public String healthBody(String problem) {
+        var body = mapper.createObjectNode().put("status", problem == null ? "UP" : "DOWN");
+        if (problem != null) {
+            body.put("reason", problem);
+        }
+        return body.toString();
+    }
+
+    /** Encodes any value the application hands over (a map, a record, a string…) as JSON text. */
+    public String toJson(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot encode " + value.getClass().getName() + " as JSON", e);
+        }
     }
 
     /** Makes a message frame and encodes it, once, for every subscriber it will go to. */

@@ -14,22 +14,28 @@ public final class HandshakeGuard {
     private final int maxConnections;
     private final IntSupplier openConnections;
     private final BooleanSupplier accepting;
+    private final Runnable onRefusal;
 
-    public HandshakeGuard(int maxConnections, IntSupplier openConnections, BooleanSupplier accepting) {
+    public HandshakeGuard(int maxConnections, IntSupplier openConnections, BooleanSupplier accepting,
+                          Runnable onRefusal) {
         this.maxConnections = maxConnections;
         this.openConnections = openConnections;
         this.accepting = accepting;
+        this.onRefusal = onRefusal;
     }
 
     /** Null when the handshake may proceed. */
     public Refusal check() {
+        Refusal refusal = null;
         if (!accepting.getAsBoolean()) {
-            return new Refusal(503, ErrorCode.UNAVAILABLE, "the server is shutting down");
-        }
-        if (openConnections.getAsInt() >= maxConnections) {
-            return new Refusal(503, ErrorCode.UNAVAILABLE, "the server holds its maximum of " + maxConnections
+            refusal = new Refusal(503, ErrorCode.UNAVAILABLE, "the server is shutting down");
+        } else if (openConnections.getAsInt() >= maxConnections) {
+            refusal = new Refusal(503, ErrorCode.UNAVAILABLE, "the server holds its maximum of " + maxConnections
                     + " connections; try again later");
         }
-        return null;
+        if (refusal != null) {
+            onRefusal.run();
+        }
+        return refusal;
     }
 }

@@ -46,6 +46,7 @@ public abstract sealed class ClientSession permits PushSession, ChatSession {
             return;
         }
         if (!rate.tryAcquire()) {
+            node.metrics().rateLimited();
             connection.sendError(ErrorCode.RATE_LIMITED, "more than " + node.config().rate()
                     + " frames a second; frame dropped", frame.id(), topicOf(frame));
             return;
@@ -103,6 +104,7 @@ public abstract sealed class ClientSession permits PushSession, ChatSession {
      */
     protected final void badRequest(String reason, String requestId, String topic) {
         connection.sendError(ErrorCode.BAD_REQUEST, reason, requestId, topic);
+        node.metrics().badRequest();
         if (++consecutiveBadRequests >= MAX_CONSECUTIVE_BAD_REQUESTS) {
             connection.close(Connection.POLICY_VIOLATION, MAX_CONSECUTIVE_BAD_REQUESTS + " bad frames in a row");
         }
@@ -116,7 +118,7 @@ public abstract sealed class ClientSession permits PushSession, ChatSession {
         }
         // a retry of the same id on this connection is stored once (SPEC section 3)
         String key = requestId == null ? null : connection.id() + "/" + requestId;
-        node.broker().publish(new Publication(topic, connection.user(), data, key)).whenComplete((message, error) -> {
+        node.publish(new Publication(topic, connection.user(), data, key)).whenComplete((message, error) -> {
             if (error == null) {
                 connection.send(new ServerFrame.Ack(requestId, topic, message.seq()));
             } else {

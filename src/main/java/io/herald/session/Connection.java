@@ -33,15 +33,17 @@ public final class Connection implements Outbox.Listener {
 
     private final Transport<ServerFrame> transport;
     private final ScheduledExecutorService timer;
+    private final NodeMetrics metrics;
     private final Outbox<ServerFrame> outbox;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private volatile long lastHeard = System.nanoTime();
     private volatile long lastPinged = lastHeard;
 
     Connection(String id, Identity identity, Transport<ServerFrame> transport, int sendQueue,
-               ScheduledExecutorService timer) {
+               ScheduledExecutorService timer, NodeMetrics metrics) {
         this.id = id;
         this.timer = timer;
+        this.metrics = metrics;
         this.identity = identity;
         this.transport = transport;
         this.outbox = new Outbox<>(transport, sendQueue, this);
@@ -117,6 +119,7 @@ public final class Connection implements Outbox.Listener {
     public void onOverflow() {
         LOG.warning(() -> "session " + id + " (" + user() + "): more than the send queue's capacity waiting; "
                 + "closing it as a slow consumer");
+        metrics.slowConsumer();
         closeTransport(SLOW_CONSUMER, "slow consumer");
     }
 

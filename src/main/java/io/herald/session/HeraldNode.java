@@ -2,6 +2,9 @@ package io.herald.session;
 
 import io.herald.config.HeraldConfig;
 import io.herald.core.Broker;
+import io.herald.core.HistoryPage;
+import io.herald.core.Message;
+import io.herald.core.Publication;
 import io.herald.core.Ids;
 import io.herald.core.InMemoryBroker;
 import io.herald.core.TopicNames;
@@ -14,6 +17,7 @@ import io.herald.security.Identity;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +31,16 @@ import java.util.logging.Logger;
 public final class HeraldNode implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(HeraldNode.class.getName());
+    /** The {@code from} of messages the application publishes through REST or CDI. */
+    public static final String SERVER_USER = "server";
+
+    /**
+     * The running node of this application. The containers, not Herald, instantiate endpoints,
+     * decoders, encoders and JAX-RS resources (the standalone launcher has no CDI, and Tyrus ignores
+     * a configurator given at registration for annotated classes), so the WAR's listener or the
+     * launcher installs the node here: one per application class loader.
+     */
+    private static HeraldNode current;
 
     private final HeraldConfig config;
     private final Broker broker;
@@ -37,14 +51,17 @@ public final class HeraldNode implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
     private final HandshakeGuard handshakeGuard;
+    private final NodeMetrics metrics;
     private volatile boolean accepting = true;
 
     public HeraldNode(HeraldConfig config) {
         this.config = config;
         InMemoryBroker memory = new InMemoryBroker(config.historySize(), config.historyTtl(), Clock.systemUTC());
         this.broker = memory;
-        this.hub = new Hub(broker, codec, config.historySize());
-        this.handshakeGuard = new HandshakeGuard(config.maxConnections(), sessions::size, () -> accepting);
+        this.metrics = new NodeMetrics(config.node(), sessions::size, this::localTopicCount);
+        this.hub = new Hub(broker, codec, config.historySize(), metrics);
+        this.handshakeGuard = new HandshakeGuard(config.maxConnections(), sessions::size, () -> accepting,
+                metrics::handshakeRefused);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "herald-housekeeping");
             t.setDaemon(true);
@@ -58,6 +75,29 @@ public final class HeraldNode implements AutoCloseable {
                 + config.historySize() + " messages / " + config.historyTtl().toSeconds() + " s");
     }
 
+    /** Makes {@code node} this application's node; there can be only one at a time. */
+    public static synchronized void install(HeraldNode node) {
+        if (current != null) {
+            throw new IllegalStateException("a Herald node (" + current.config.node()
+                    + ") is already running in this application; stop it first");
+        }
+        current = node;
+    }
+
+    public static synchronized void uninstall(HeraldNode node) {
+        if (current == node) {
+            current = null;
+        }
+    }
+
+    /** This application's running node. */
+    public static synchronized HeraldNode current() {
+        if (current == null) {
+            throw new IllegalStateException("Herald is not running: no node is installed");
+        }
+        return current;
+    }
+
     public HeraldConfig config() {
         return config;
     }
@@ -68,6 +108,47 @@ public final class HeraldNode implements AutoCloseable {
 
     Broker broker() {
         return broker;
+    }
+
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    /** Publishes and counts it; every publish of this node, from any client or API, goes here. */
+    CompletionStage<Message> publish(Publication publication) {
+        return broker.publish(publication).whenComplete((message, error) -> {
+            if (error == null) {
+                metrics.published();
+            }
+        });
+    }
+
+    /**
+     * Publishes on behalf of the application (REST, CDI): {@code from} is {@value #SERVER_USER}.
+     *
+     * @param data JSON text
+     * @param idempotencyKey null, or a key under which a retry within 5 minutes gets the first result
+     * @throws IllegalArgumentException if the topic name is not valid
+     */
+    public CompletionStage<Message> publishAsServer(String topic, String data, String idempotencyKey) {
+        if (!TopicNames.isValidTopic(topic)) {
+            throw new IllegalArgumentException(TopicNames.RULE);
+        }
+        return publish(new Publication(topic, SERVER_USER, data,
+                idempotencyKey == null ? null : "api/" + idempotencyKey));
+    }
+
+    /** Reads a topic's history: messages after {@code since}, at most {@code limit}. */
+    public CompletionStage<HistoryPage> history(String topic, long since, int limit) {
+        if (!TopicNames.isValidTopic(topic)) {
+            throw new IllegalArgumentException(TopicNames.RULE);
+        }
+        return broker.read(topic, since, limit);
+    }
+
+    /** Null when the node can serve; otherwise why not (for health checks). */
+    public String problem() {
+        return broker.problem();
     }
 
     Hub hub() {
@@ -94,7 +175,7 @@ public final class HeraldNode implements AutoCloseable {
     }
 
     private Connection connection(Transport<ServerFrame> transport, Identity identity) {
-        return new Connection(sessionIds.next(), identity, transport, config.sendQueue(), housekeeping);
+        return new Connection(sessionIds.next(), identity, transport, config.sendQueue(), housekeeping, metrics);
     }
 
     /** Counts the session as open, then greets it: a client that has its welcome is counted. */

@@ -31,10 +31,12 @@ final class Hub implements TopicListener {
     private final Broker broker;
     private final FrameCodec codec;
     private final int historySize;
+    private final NodeMetrics metrics;
     private final ConcurrentHashMap<String, LocalTopic> topics = new ConcurrentHashMap<>();
 
-    Hub(Broker broker, FrameCodec codec, int historySize) {
+    Hub(Broker broker, FrameCodec codec, int historySize, NodeMetrics metrics) {
         this.broker = broker;
+        this.metrics = metrics;
         this.codec = codec;
         this.historySize = historySize;
     }
@@ -49,6 +51,7 @@ final class Hub implements TopicListener {
         for (Subscription subscription : local.subscriptions) {
             subscription.deliver(delivery);
         }
+        metrics.delivered(local.subscriptions.size());
     }
 
     @Override

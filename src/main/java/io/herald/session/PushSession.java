@@ -79,7 +79,7 @@ public final class PushSession extends ClientSession {
             return false;
         }
         if (!TopicNames.isValidTopic(topic)) {
-            badRequest("topic names are 1-128 characters of A-Z a-z 0-9 . _ - :", requestId, topic);
+            badRequest(TopicNames.RULE, requestId, topic);
             return false;
         }
         return true;

@@ -13,7 +13,10 @@ import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.filterchain.FilterChainEvent;
 import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpEvents;
+import org.glassfish.grizzly.http.HttpHeader;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.server.AddOn;
@@ -73,13 +76,33 @@ final class HandshakeFilter extends BaseFilter implements AddOn {
         return ctx.getInvokeAction();
     }
 
+    /**
+     * Turns down upgrades to anything but WebSocket, such as the JDK HttpClient's {@code Upgrade:
+     * h2c}: HTTP/2 is not served here, and unless the request is told so while its headers are
+     * parsed, Grizzly hands its body on as upgraded raw bytes and the request hangs.
+     */
+    @Override
+    public NextAction handleEvent(FilterChainContext ctx, FilterChainEvent event) {
+        if (event.type() == HttpEvents.IncomingHttpUpgradeEvent.TYPE) {
+            HttpHeader header = ((HttpEvents.IncomingHttpUpgradeEvent) event).getHttpHeader();
+            if (!"websocket".equalsIgnoreCase(header.getUpgrade())) {
+                header.setIgnoreContentModifiers(false);
+                header.getUpgradeDC().recycle();
+                header.getHeaders().removeHeader(Header.Upgrade);
+            }
+        }
+        return ctx.getInvokeAction();
+    }
+
     @Override
     public NextAction handleRead(FilterChainContext ctx) {
         Connection<?> connection = ctx.getConnection();
         UPGRADING.remove();
         if (open.getOrDefault(connection, Boolean.FALSE) || !(ctx.getMessage() instanceof HttpContent content)
-                || !(content.getHttpHeader() instanceof HttpRequestPacket request)
-                || !"websocket".equalsIgnoreCase(request.getUpgrade())) {
+                || !(content.getHttpHeader() instanceof HttpRequestPacket request)) {
+            return ctx.getInvokeAction();
+        }
+        if (!"websocket".equalsIgnoreCase(request.getUpgrade())) {
             return ctx.getInvokeAction();
         }
         Refusal refusal = guard.check();

@@ -1,9 +1,12 @@
 package io.herald.standalone;
 
+import io.herald.Herald;
 import io.herald.config.HeraldConfig;
+import io.herald.rest.HeraldApi;
 import io.herald.endpoint.HeraldEndpoints;
 import io.herald.session.HeraldNode;
 import jakarta.websocket.DeploymentException;
+import jakarta.ws.rs.ApplicationPath;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
@@ -14,12 +17,17 @@ import java.util.Set;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
 import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
+import org.glassfish.grizzly.http.server.ServerConfiguration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 import org.glassfish.grizzly.http.util.HttpStatus;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
+import org.glassfish.jersey.server.ContainerFactory;
+import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
@@ -33,6 +41,8 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
 public final class StandaloneServer implements AutoCloseable {
 
     public static final String BASE_PATH = "/herald";
+    /** HeraldApi's {@code @ApplicationPath}, which the WAR's container applies by itself. */
+    private static final String API_PATH = HeraldApi.class.getAnnotation(ApplicationPath.class).value();
     private static final String LISTENER = "herald";
     /** Frames up to the echo endpoint's 16 MiB plus headers; Tyrus' default of 4 MiB closes larger ones. */
     private static final int INCOMING_BUFFER = HeraldConfig.ECHO_MAX_BYTES + 64 * 1024;
@@ -43,20 +53,24 @@ public final class StandaloneServer implements AutoCloseable {
     private final HttpServer http;
     private final HeraldNode node;
     private final HandshakeFilter handshakes;
+    private final EndpointContainer endpoints;
 
-    private StandaloneServer(HttpServer http, HeraldNode node, HandshakeFilter handshakes) {
+    private StandaloneServer(HttpServer http, HeraldNode node, HandshakeFilter handshakes,
+                             EndpointContainer endpoints) {
         this.http = http;
         this.node = node;
         this.handshakes = handshakes;
+        this.endpoints = endpoints;
     }
 
     /** Starts a node with {@code config} and serves it; port 0 picks a free port. */
     public static StandaloneServer start(HeraldConfig config) throws IOException {
         HeraldNode node = new HeraldNode(config);
-        HeraldEndpoints.install(node);
+        HeraldNode.install(node);
         HeraldEndpoints.abortsWith(HandshakeFilter::abortForCurrentUpgrade);
         HandshakeFilter handshakes = new HandshakeFilter(node.handshakeGuard(), node.codec());
         HttpServer http = new HttpServer();
+        EndpointContainer endpoints = endpoints(config);
         boolean started = false;
         try {
             NetworkListener listener = new NetworkListener(LISTENER, config.host(), config.port());
@@ -67,18 +81,24 @@ public final class StandaloneServer implements AutoCloseable {
             listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
             http.addListener(listener);
             listener.registerAddOn(handshakes); // before Tyrus', so that it sees upgrades first
-            listener.registerAddOn(webSocketAddOn(endpoints(config)));
-            http.getServerConfiguration().addHttpHandler(
-                    new CLStaticHttpHandler(StandaloneServer.class.getClassLoader(), "/webapp/"), BASE_PATH);
-            http.getServerConfiguration().addHttpHandler(new RootRedirect(), "/");
+            listener.registerAddOn(webSocketAddOn(endpoints));
+            ServerConfiguration handlers = http.getServerConfiguration();
+            // Grizzly gives a request to the handler with the longest matching context path
+            handlers.addHttpHandler(new CLStaticHttpHandler(StandaloneServer.class.getClassLoader(), "/webapp/"),
+                    HttpHandlerRegistration.builder().contextPath(BASE_PATH).build());
+            handlers.addHttpHandler(ContainerFactory.createContainer(GrizzlyHttpContainer.class,
+                            ResourceConfig.forApplicationClass(HeraldApi.class)),
+                    HttpHandlerRegistration.builder().contextPath(BASE_PATH + "/" + API_PATH).build());
+            handlers.addHttpHandler(new RootRedirect(), HttpHandlerRegistration.ROOT);
             http.start();
-            StandaloneServer server = new StandaloneServer(http, node, handshakes);
+            StandaloneServer server = new StandaloneServer(http, node, handshakes, endpoints);
             started = true;
             return server;
         } finally {
             if (!started) {
                 http.shutdownNow();
-                HeraldEndpoints.uninstall(node);
+                endpoints.shutdown();
+                HeraldNode.uninstall(node);
                 node.close();
             }
         }
@@ -90,6 +110,11 @@ public final class StandaloneServer implements AutoCloseable {
 
     public HeraldNode node() {
         return node;
+    }
+
+    /** Publishing from Java code that embeds the launcher: the same API as the WAR's CDI bean. */
+    public Herald herald() {
+        return new Herald(node);
     }
 
     /** TCP connections open on the port, WebSocket or not. */
@@ -105,11 +130,12 @@ public final class StandaloneServer implements AutoCloseable {
     public void close() {
         node.shutdown(SHUTDOWN_GRACE);
         http.shutdownNow();
-        HeraldEndpoints.uninstall(node);
+        endpoints.shutdown(); // Tyrus' executors, which would otherwise outlive the server
+        HeraldNode.uninstall(node);
         node.close();
     }
 
-    private static ServerContainer endpoints(HeraldConfig config) {
+    private static EndpointContainer endpoints(HeraldConfig config) {
         EndpointContainer container = new EndpointContainer();
         for (Class<?> endpoint : HeraldEndpoints.classes(config)) {
             try {

@@ -29,7 +29,7 @@ class ChatPresenceTest {
 
     private ChatSession join(String user, RecordingTransport transport) {
         Connection connection = new Connection("s" + (++sessions), new Identity(user, Access.EVERYTHING), transport, 100,
-                timer);
+                timer, node.metrics());
         ChatSession session = new ChatSession(node, connection, "chat.lobby");
         session.enter();
         return session;

@@ -1,0 +1,79 @@
+package io.herald.rest;
+
+import io.herald.core.BrokerUnavailableException;
+import io.herald.protocol.ErrorCode;
+import jakarta.ws.rs.container.AsyncResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/** What the resources do alike: read bounded bodies, parse numbers, finish asynchronous answers. */
+final class Requests {
+
+    /** A request waiting on the broker longer than this is answered 503 (SPEC section 7). */
+    static final long BACKEND_TIMEOUT_SECONDS = 5;
+
+    private Requests() {
+    }
+
+    /** Reads a body of at most {@code max} bytes as strict UTF-8; 413 if larger, 400 if not UTF-8. */
+    static String body(InputStream in, int max) {
+        try {
+            byte[] bytes = in.readNBytes(max + 1);
+            if (bytes.length > max) {
+                throw new ApiException(413, ErrorCode.TOO_LARGE, "the body is over " + max + " bytes");
+            }
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ApiException(400, ErrorCode.BAD_REQUEST, "the body is not valid UTF-8");
+        } catch (IOException e) {
+            throw new ApiException(400, ErrorCode.BAD_REQUEST, "the body could not be read: " + e.getMessage());
+        }
+    }
+
+    /** A non-negative whole number from a query parameter, or {@code fallback} when absent. */
+    static long nonNegative(String name, String value, long fallback) {
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ApiException(400, ErrorCode.BAD_REQUEST, "\"" + name + "\" must be a non-negative integer");
+    }
+
+    /**
+     * Answers {@code response} when {@code stage} completes: with {@code ok}, or 503 when the
+     * broker is unreachable or slower than {@value #BACKEND_TIMEOUT_SECONDS} s.
+     */
+    static <T> void answer(AsyncResponse response, CompletionStage<T> stage, Function<T, jakarta.ws.rs.core.Response> ok) {
+        response.setTimeout(BACKEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        response.setTimeoutHandler(r -> r.resume(ErrorResponses.json(503, ErrorCode.UNAVAILABLE,
+                "the message store did not answer within " + BACKEND_TIMEOUT_SECONDS + " s")));
+        stage.whenComplete((value, error) -> {
+            if (error == null) {
+                response.resume(ok.apply(value));
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            response.resume(cause instanceof BrokerUnavailableException
+                    ? ErrorResponses.json(503, ErrorCode.UNAVAILABLE, cause.getMessage())
+                    : cause);
+        });
+    }
+}
