@@ -39,7 +39,8 @@ public record HeraldConfig(
         Reader r = new Reader(settings);
         String host = r.string("HERALD_HOST", "127.0.0.1");
         int port = r.integer("HERALD_PORT", 8080, 0, 65535);
-        String node = r.string("HERALD_NODE", defaultNodeName(port));
+        // in a WAR the port is the app server's business: the host name alone names the node
+        String node = r.string("HERALD_NODE", runtime == Runtime.WAR ? hostName() : hostName() + ":" + port);
         Duration heartbeat = Duration.ofSeconds(r.integer("HERALD_HEARTBEAT", 25, 1, 3600));
         Duration idleTimeout = Duration.ofSeconds(r.integer("HERALD_IDLE_TIMEOUT", 60, 2, 24 * 3600));
         if (idleTimeout.compareTo(heartbeat) <= 0) {
@@ -64,11 +65,11 @@ public record HeraldConfig(
                 sendQueue, rate, rateBurst, maxSubscriptions, maxConnections, dev, echo);
     }
 
-    private static String defaultNodeName(int port) {
+    private static String hostName() {
         try {
-            return InetAddress.getLocalHost().getHostName() + ":" + port;
+            return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
-            return "herald:" + port;
+            return "herald";
         }
     }
 
