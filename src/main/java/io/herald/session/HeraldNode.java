@@ -245,6 +245,14 @@ public final class HeraldNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops {@code transport}'s TCP connection if it still stands after the close grace: for a
+     * close handshake started outside a session (the echo endpoint's).
+     */
+    public void abortUnlessClosed(Transport<?> transport) {
+        housekeeping.schedule(transport::abort, Connection.CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+    }
+
     /** Topics with subscribers on this node. */
     public int localTopicCount() {
         return hub.topicCount();

@@ -74,8 +74,11 @@ public final class StandaloneServer implements AutoCloseable {
         boolean started = false;
         try {
             NetworkListener listener = new NetworkListener(LISTENER, config.host(), config.port());
-            // idle WebSockets are the heartbeat's business, not the HTTP keep-alive timer's
-            listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+            // A safety net for connections no session looks after (stalled or idle HTTP): longer than
+            // the idle timeout, so that WebSockets, which the heartbeat keeps busy and Herald closes
+            // itself when silent, never meet it.
+            listener.getKeepAlive().setIdleTimeoutInSeconds(
+                    (int) (config.idleTimeout().toSeconds() + config.heartbeat().toSeconds()));
             // handlers must not run on the selector threads: a blocking send there (the echo
             // endpoint's) waits for a write only that selector could complete
             listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());

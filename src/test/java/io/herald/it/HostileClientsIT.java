@@ -102,6 +102,22 @@ class HostileClientsIT {
         }
     }
 
+    /** Reads what is left (a welcome, pings, a close frame…) until the server ends the connection. */
+    private static boolean closedByServer(Socket socket) throws IOException {
+        socket.setSoTimeout(20_000);
+        byte[] drain = new byte[8192];
+        try {
+            while (socket.getInputStream().read(drain) >= 0) {
+                // not yet
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
     private interface Attack {
         void run() throws Exception;
     }
@@ -139,6 +155,7 @@ class HostileClientsIT {
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> server.standalone().node().openSessions() == 2);
             for (Socket socket : silent) {
+                assertTrue(closedByServer(socket), "the server closed the silent socket");
                 socket.close();
             }
         });
