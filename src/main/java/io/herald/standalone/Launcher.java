@@ -35,7 +35,14 @@ public final class Launcher {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "herald-shutdown"));
+        // dev mode's demo page shows a live ticker; nothing publishes it outside dev mode
+        DemoTicker ticker = config.dev() ? new DemoTicker(server.herald()).start() : null;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (ticker != null) {
+                ticker.close();
+            }
+            server.close();
+        }, "herald-shutdown"));
         String base = "http://" + config.host() + ":" + server.port() + StandaloneServer.BASE_PATH;
         if (config.dev()) {
             log.warning("*** DEV MODE *** every client is admitted as an anonymous guest and /ws/echo is on. "

@@ -1,0 +1,277 @@
+// The demo page at /herald/: everything here goes through herald.js or the REST API, as an
+// application's page would. ?topic=NAME and ?room=NAME pick the notification topic and chat room.
+import { Herald } from './herald.js';
+
+const params = new URLSearchParams(location.search);
+const NOTIFY_TOPIC = params.get('topic') || 'demo.notifications';
+const ROOM = params.get('room') || 'lobby';
+const TICKER_TOPIC = 'demo.ticker';
+const API = new URL('api/', import.meta.url);
+const SPARK_POINTS = 40;
+const MAX_FEED = 1000;
+const MAX_LOG = 200;
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === 'class') node.className = value;
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child); // strings become text nodes: no HTML injection
+  return node;
+}
+
+function text(data) {
+  if (data && typeof data === 'object' && typeof data.text === 'string') return data.text;
+  return JSON.stringify(data);
+}
+
+function clock(ms = Date.now()) {
+  return new Date(ms).toLocaleTimeString([], { hour12: false });
+}
+
+/** Appends to a list, keeping it bounded and scrolled to the newest entry if it was already there. */
+function append(list, item, max) {
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  list.append(item);
+  while (list.children.length > max) list.firstElementChild.remove();
+  if (atBottom) list.scrollTop = list.scrollHeight;
+}
+
+function log(message, kind = '') {
+  append($('log'), el('li', { class: kind }, el('span', { class: 't' }, clock()), message), MAX_LOG);
+}
+
+function showState(pill, name, state, detail = {}) {
+  pill.dataset.state = state;
+  let label = `${name}: ${state}`;
+  if (state === 'reconnecting') label += ` (try ${detail.attempt} in ${(detail.delay / 1000).toFixed(1)} s)`;
+  pill.querySelector('.label').textContent = label;
+}
+
+function describeClose(detail) {
+  if (detail.code === undefined) return '';
+  return ` after close ${detail.code}${detail.reason ? ` "${detail.reason}"` : ''}`;
+}
+
+function watchConnection(connection, name, pill) {
+  connection.on('state', (state, detail) => {
+    showState(pill, name, state, detail);
+    if (state === 'reconnecting') {
+      log(`${name}: reconnecting in ${(detail.delay / 1000).toFixed(1)} s (try ${detail.attempt})${describeClose(detail)}`);
+    } else if (state === 'closed') {
+      log(`${name}: closed${describeClose(detail)}${detail.error ? `: ${detail.error.message}` : ''}`, 'error');
+    }
+  });
+  connection.on('welcome', (w) => log(`${name}: connected as ${w.user} (session ${w.session}, node ${w.node})`));
+  connection.on('error', (error) => log(`${name}: ${error.code ?? 'error'}: ${error.message}`, 'error'));
+}
+
+// ---------------------------------------------------------------- push: ticker and notifications
+
+const herald = new Herald();
+watchConnection(herald, 'push', $('push-state'));
+
+const answered = new Set(); // topics that had their first `subscribed`: any later one is a resume
+
+herald.on('subscribed', (frame, info) => {
+  if (!answered.has(frame.topic)) {
+    answered.add(frame.topic);
+    log(`subscribed to ${frame.topic} at seq ${frame.seq}${info.resumed ? `, replaying from seq ${info.since}` : ''} (epoch ${frame.epoch})`);
+  } else if (frame.recovered) {
+    const replayed = Math.max(0, frame.seq - info.since);
+    log(`resumed ${frame.topic} from seq ${info.since}: ${replayed} missed message${replayed === 1 ? '' : 's'} replayed`, 'resume');
+  } // recovered: false is the 'gap' event's
+});
+
+herald.on('gap', (gap) => {
+  log(`${gap.topic}: recovered: false — the server could not replay what followed seq ${gap.since} `
+    + `(epoch ${gap.previousEpoch ?? '?'} → ${gap.frame.epoch}: restarted, or history expired); showing what it still has`, 'gap');
+  if (watched.has(gap.topic)) {
+    append($('notifications'), el('li', { class: 'gap', dataset: { topic: gap.topic, epoch: gap.frame.epoch, recovered: 'false' } },
+      `${gap.topic}: messages were lost (recovered: false); the stream continues below`), MAX_FEED);
+  }
+  if (gap.topic === TICKER_TOPIC) {
+    for (const quote of quotes.values()) quote.history.length = 0;
+  }
+});
+
+// ticker: the model changes on every message, the table is redrawn at most once per frame
+const quotes = new Map(); // symbol -> {price, change, history, flash}
+let tickerSeq = 0;
+let tickerDrawPending = false;
+
+function onTick(message) {
+  tickerSeq = message.seq;
+  for (const q of message.data?.quotes ?? []) {
+    const quote = quotes.get(q.symbol) ?? { history: [] };
+    const price = Number(q.price);
+    quote.flash = quote.price === undefined ? '' : price > quote.price ? 'flash-up' : price < quote.price ? 'flash-down' : '';
+    quote.price = price;
+    quote.change = Number(q.change);
+    quote.history.push(price);
+    if (quote.history.length > SPARK_POINTS) quote.history.shift();
+    quotes.set(q.symbol, quote);
+  }
+  if (!tickerDrawPending) {
+    tickerDrawPending = true;
+    requestAnimationFrame(drawTicker);
+  }
+}
+
+/**
+ * Starts the ticker with its last SPARK_POINTS ticks, so the charts are full at once: the REST
+ * history says where the stream stands, and a subscribe with since/epoch replays the rest.
+ */
+async function subscribeTicker() {
+  let position = {};
+  try {
+    const response = await fetch(new URL(`topics/${TICKER_TOPIC}/messages?limit=1`, API));
+    if (response.ok) {
+      const history = await response.json();
+      position = { since: Math.max(0, history.seq - SPARK_POINTS), epoch: history.epoch };
+    }
+  } catch {
+    // no history: live prices from now on are fine too
+  }
+  herald.subscribe(TICKER_TOPIC, onTick, position);
+}
+subscribeTicker();
+
+function sparkline(history) {
+  const svgNs = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(svgNs, 'svg');
+  svg.setAttribute('class', 'spark');
+  svg.setAttribute('viewBox', `0 0 ${SPARK_POINTS - 1} 26`);
+  svg.setAttribute('preserveAspectRatio', 'none');
+  const min = Math.min(...history);
+  const span = Math.max(...history) - min || 1;
+  const line = document.createElementNS(svgNs, 'polyline');
+  const offset = SPARK_POINTS - history.length;
+  line.setAttribute('points', history.map((p, i) => `${offset + i},${(24 - ((p - min) / span) * 22).toFixed(1)}`).join(' '));
+  line.setAttribute('vector-effect', 'non-scaling-stroke');
+  svg.append(line);
+  return svg;
+}
+
+function drawTicker() {
+  tickerDrawPending = false;
+  const body = $('ticker').tBodies[0];
+  for (const [symbol, quote] of quotes) {
+    let row = body.querySelector(`tr[data-symbol="${CSS.escape(symbol)}"]`);
+    if (!row) {
+      row = el('tr', { dataset: { symbol } }, el('th', { scope: 'row' }, symbol), el('td', { class: 'price' }),
+        el('td', { class: 'change' }), el('td', { class: 'chart' }));
+      body.append(row);
+    }
+    const [, priceCell, changeCell, chartCell] = row.children;
+    priceCell.textContent = quote.price.toFixed(2);
+    priceCell.className = `price ${quote.flash}`;
+    // the flash colour fades out through the CSS transition once the class is gone
+    if (quote.flash) setTimeout(() => { priceCell.className = 'price'; }, 150);
+    changeCell.textContent = `${quote.change > 0 ? '+' : ''}${quote.change.toFixed(2)}`;
+    changeCell.className = `change ${quote.change > 0 ? 'up' : quote.change < 0 ? 'down' : ''}`;
+    chartCell.replaceChildren(sparkline(quote.history));
+  }
+  $('ticker-empty').hidden = quotes.size > 0;
+  const position = herald.position(TICKER_TOPIC);
+  $('ticker-meta').textContent = `seq ${tickerSeq} · epoch ${position?.epoch ?? '?'}`;
+}
+
+// notifications: one list for every topic this page watches
+const watched = new Set();
+
+function watch(topic) {
+  if (watched.has(topic)) return;
+  watched.add(topic);
+  herald.subscribe(topic, (message) => {
+    append($('notifications'), el('li', { dataset: { topic: message.topic, seq: String(message.seq), id: message.id } },
+      el('span', { class: 'seq' }, `#${message.seq}`),
+      el('span', { class: 'topic' }, message.topic),
+      el('span', { class: 'text' }, text(message.data)),
+      el('span', { class: 'time' }, `${message.from} · ${clock(message.time)}`)), MAX_FEED);
+  });
+}
+
+watch(NOTIFY_TOPIC);
+$('notify-topic').value = NOTIFY_TOPIC;
+
+$('notify-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const topic = $('notify-topic').value.trim();
+  const input = $('notify-text');
+  const result = $('notify-result');
+  watch(topic);
+  // what an application's back end would do: POST to Herald's REST API
+  try {
+    const response = await fetch(new URL(`topics/${encodeURIComponent(topic)}/messages`, API), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ text: input.value }),
+    });
+    const body = await response.json().catch(() => ({}));
+    result.textContent = response.ok
+      ? `POST → ${response.status}: stored in ${body.topic} as seq ${body.seq}`
+      : `POST → ${response.status} ${body.error ?? ''}: ${body.message ?? response.statusText}`;
+    if (response.ok) input.value = '';
+  } catch (error) {
+    result.textContent = `POST failed: ${error.message}`;
+  }
+});
+
+// ---------------------------------------------------------------- chat
+
+const room = herald.room(ROOM);
+$('room-name').textContent = ROOM;
+watchConnection(room, 'chat', $('chat-state'));
+
+function me() {
+  return room.welcome?.user;
+}
+
+room.on('welcome', (welcome) => {
+  $('me').textContent = welcome.user;
+});
+
+room.on('presence', ({ members, event, user }) => {
+  $('members').replaceChildren(...members.map((member) =>
+    el('li', { class: member === me() ? 'me' : '', dataset: { user: member } }, member)));
+  if (event) {
+    append($('chat'), el('li', { class: 'notice' }, `${user} ${event === 'join' ? 'joined' : 'left'}`), MAX_FEED);
+  }
+});
+
+room.on('message', (message) => {
+  append($('chat'), el('li', { class: message.from === me() ? 'mine' : '', dataset: { seq: String(message.seq), from: message.from } },
+    el('span', { class: 'from' }, message.from),
+    el('span', { class: 'text' }, text(message.data)),
+    el('span', { class: 'time' }, clock(message.time))), MAX_FEED);
+});
+
+$('chat-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const input = $('chat-text');
+  const value = input.value.trim();
+  if (!value) return;
+  input.value = '';
+  try {
+    await room.send({ text: value });
+  } catch (error) {
+    append($('chat'), el('li', { class: 'notice' }, `not sent (${error.code}): ${error.message}`), MAX_FEED);
+    input.value = value;
+  }
+});
+
+// ---------------------------------------------------------------- drop
+
+$('drop').addEventListener('click', () => {
+  log('dropping both connections; they come back in 3 s and resume where they were', 'error');
+  herald.reconnect({ delay: 3000 });
+  room.reconnect({ delay: 3000 });
+});
+
+// for the console and the browser tests
+window.heraldDemo = { herald, room };
