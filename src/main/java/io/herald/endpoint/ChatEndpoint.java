@@ -25,18 +25,23 @@ public class ChatEndpoint {
         EndpointSupport.limit(ws);
         session = HeraldEndpoints.node().openChat(room, HeraldEndpoints.transport(ws));
         if (session == null) {
-            SessionTransport.close(ws, CloseCodes.VIOLATED_POLICY.getCode(), TopicNames.ROOM_RULE);
+            EndpointSupport.refuseAfterHandshake(ws, CloseCodes.VIOLATED_POLICY.getCode(), TopicNames.ROOM_RULE);
+        }
+    }
+
+    /** Refused rooms ignore what comes before their close. */
+    @OnMessage
+    public void frame(ClientFrame frame) {
+        if (session != null) {
+            session.onFrame(frame);
         }
     }
 
     @OnMessage
-    public void frame(ClientFrame frame) {
-        session.onFrame(frame);
-    }
-
-    @OnMessage
     public void binary(ByteBuffer data, Session ws) {
-        EndpointSupport.refuseBinary(ws);
+        if (session != null) {
+            EndpointSupport.refuseBinary(ws);
+        }
     }
 
     @OnMessage

@@ -5,6 +5,7 @@ import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
+import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,6 +22,20 @@ final class EndpointSupport {
         int max = HeraldEndpoints.node().config().maxMessageBytes();
         ws.setMaxTextMessageBufferSize(max);
         ws.setMaxBinaryMessageBufferSize(max);
+    }
+
+    /**
+     * How long a connection refused in {@code @OnOpen} stays open before it is closed. Payara 7
+     * (7.2025.1) corrupts its recycled request objects when an upgraded connection is closed before
+     * the upgrade's HTTP request has finished, which {@code @OnOpen} is part of; other clients'
+     * connections then break (upgrades answered 301, frames lost). A close 100 ms later never did
+     * in 2000 tries; a second leaves a margin.
+     */
+    static final Duration REFUSAL_DELAY = Duration.ofSeconds(1);
+
+    /** Closes a connection that {@code @OnOpen} refuses, once its handshake is surely over. */
+    static void refuseAfterHandshake(Session ws, int code, String reason) {
+        HeraldEndpoints.node().schedule(() -> SessionTransport.close(ws, code, reason), REFUSAL_DELAY);
     }
 
     static void refuseBinary(Session ws) {

@@ -40,6 +40,9 @@ public abstract sealed class ClientSession permits PushSession, ChatSession {
     /** Acts on one frame from the client. Never throws for anything the client sent. */
     public final void onFrame(ClientFrame frame) {
         connection.heard();
+        if (consecutiveBadRequests >= MAX_CONSECUTIVE_BAD_REQUESTS) {
+            return; // closing once the answers to the bad frames are out: nothing more is answered
+        }
         if (frame instanceof ClientFrame.TooLarge tooLarge) {
             connection.close(Connection.MESSAGE_TOO_BIG, "message of " + tooLarge.bytes() + " bytes is over "
                     + node.config().maxMessageBytes());
@@ -106,7 +109,9 @@ public abstract sealed class ClientSession permits PushSession, ChatSession {
         connection.sendError(ErrorCode.BAD_REQUEST, reason, requestId, topic);
         node.metrics().badRequest();
         if (++consecutiveBadRequests >= MAX_CONSECUTIVE_BAD_REQUESTS) {
-            connection.close(Connection.POLICY_VIOLATION, MAX_CONSECUTIVE_BAD_REQUESTS + " bad frames in a row");
+            // after the errors already queued, this one included: where sends complete
+            // asynchronously (Undertow), closing at once would drop them
+            connection.closeWhenFlushed(Connection.POLICY_VIOLATION, MAX_CONSECUTIVE_BAD_REQUESTS + " bad frames in a row");
         }
     }
 

@@ -94,9 +94,17 @@ public final class Connection implements Outbox.Listener {
         }
     }
 
-    /** Closes the connection once what is queued for it has been sent. */
+    /**
+     * Closes the connection once what is queued for it has been sent, or, if that takes longer than
+     * the grace (a client that reads nothing), drops the queue and closes anyway.
+     */
     void closeWhenFlushed(int code, String reason) {
         outbox.closeAfterFlush(() -> closeTransport(code, reason));
+        timer.schedule(() -> {
+            if (!outbox.isClosed()) {
+                close(code, reason);
+            }
+        }, CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
     /** Closes the connection with a WebSocket close code; queued frames are dropped. */

@@ -187,6 +187,11 @@ public final class HeraldNode implements AutoCloseable {
         return session;
     }
 
+    /** Runs {@code task} once, after {@code delay}, on the node's housekeeping thread. */
+    public void schedule(Runnable task, Duration delay) {
+        housekeeping.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Called once by each session as it closes. */
     void released(ClientSession session) {
         sessions.remove(session);
