@@ -42,16 +42,24 @@ public final class WsClient implements AutoCloseable {
     private final CompletableFuture<String> closeReason = new CompletableFuture<>();
     private final WebSocket socket;
 
-    private WsClient(URI uri) {
-        this.socket = HTTP.newWebSocketBuilder()
-                .connectTimeout(WAIT)
+    private WsClient(URI uri, HttpClient http, String... headers) {
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(WAIT);
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        this.socket = builder
                 .buildAsync(uri, new Listener())
                 .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS)
                 .join();
     }
 
     public static WsClient connect(URI uri) {
-        return new WsClient(uri);
+        return new WsClient(uri, HTTP);
+    }
+
+    /** Connects with {@code http}'s settings (TLS) and extra handshake headers as name, value pairs. */
+    public static WsClient connect(URI uri, HttpClient http, String... headers) {
+        return new WsClient(uri, http, headers);
     }
 
     public static ObjectNode json() {
