@@ -1,6 +1,8 @@
 package io.herald.config;
 
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
@@ -11,6 +13,7 @@ import java.util.Locale;
  *
  * @param dev dev mode: see SPEC section 5; never on in a WAR
  * @param echo whether {@code /ws/echo} is served
+ * @param redisUrl null for a single node with an in-memory broker; else the Redis every node shares
  */
 public record HeraldConfig(
         String host,
@@ -27,7 +30,8 @@ public record HeraldConfig(
         int maxSubscriptions,
         int maxConnections,
         boolean dev,
-        boolean echo) {
+        boolean echo,
+        String redisUrl) {
 
     /** Where Herald runs; some defaults differ. */
     public enum Runtime { STANDALONE, WAR }
@@ -61,8 +65,9 @@ public record HeraldConfig(
             throw new ConfigException("HERALD_DEV: dev mode is for the standalone launcher only, never a WAR");
         }
         boolean echo = r.bool("HERALD_ECHO", dev);
+        String redisUrl = r.redisUrl("HERALD_REDIS_URL");
         return new HeraldConfig(host, port, node, heartbeat, idleTimeout, historySize, historyTtl, maxMessageBytes,
-                sendQueue, rate, rateBurst, maxSubscriptions, maxConnections, dev, echo);
+                sendQueue, rate, rateBurst, maxSubscriptions, maxConnections, dev, echo, redisUrl);
     }
 
     private static String hostName() {
@@ -101,6 +106,25 @@ public record HeraldConfig(
             }
             throw new ConfigException(name + " (or -D" + Settings.propertyName(name) + "): \"" + value
                     + "\" is not a whole number from " + min + " to " + max);
+        }
+
+        /** A {@code redis://} or {@code rediss://} URL with a host, or null when unset. */
+        String redisUrl(String name) {
+            String value = settings.get(name);
+            if (value == null) {
+                return null;
+            }
+            try {
+                URI uri = new URI(value);
+                String scheme = uri.getScheme();
+                if (("redis".equals(scheme) || "rediss".equals(scheme)) && uri.getHost() != null) {
+                    return value;
+                }
+            } catch (URISyntaxException e) {
+                // reported below
+            }
+            throw new ConfigException(name + " (or -D" + Settings.propertyName(name) + "): \"" + value
+                    + "\" is not a Redis URL such as redis://127.0.0.1:6379 or rediss://user:password@host:6380/0");
         }
 
         boolean bool(String name, boolean fallback) {

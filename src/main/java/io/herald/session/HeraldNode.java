@@ -1,5 +1,6 @@
 package io.herald.session;
 
+import io.herald.cluster.RedisBroker;
 import io.herald.config.HeraldConfig;
 import io.herald.core.Broker;
 import io.herald.core.HistoryPage;
@@ -56,23 +57,32 @@ public final class HeraldNode implements AutoCloseable {
 
     public HeraldNode(HeraldConfig config) {
         this.config = config;
-        InMemoryBroker memory = new InMemoryBroker(config.historySize(), config.historyTtl(), Clock.systemUTC());
-        this.broker = memory;
-        this.metrics = new NodeMetrics(config.node(), sessions::size, this::localTopicCount);
-        this.hub = new Hub(broker, codec, config.historySize(), metrics);
-        this.handshakeGuard = new HandshakeGuard(config.maxConnections(), sessions::size, () -> accepting,
-                metrics::handshakeRefused);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "herald-housekeeping");
             t.setDaemon(true);
             return t;
         });
-        long sweepEvery = Math.max(1, Math.min(60, config.historyTtl().toSeconds()));
-        housekeeping.scheduleWithFixedDelay(memory::sweep, sweepEvery, sweepEvery, TimeUnit.SECONDS);
+        this.broker = openBroker(config, housekeeping);
+        this.metrics = new NodeMetrics(config.node(), sessions::size, this::localTopicCount);
+        this.hub = new Hub(broker, codec, config.historySize(), metrics);
+        this.handshakeGuard = new HandshakeGuard(config.maxConnections(), sessions::size, () -> accepting,
+                metrics::handshakeRefused);
         // every second, so that pings go out close to their time and idle clients are cut promptly
         housekeeping.scheduleWithFixedDelay(this::checkLiveness, 1, 1, TimeUnit.SECONDS);
-        LOG.info(() -> "Herald node " + config.node() + " started: in-memory broker, history "
-                + config.historySize() + " messages / " + config.historyTtl().toSeconds() + " s");
+        LOG.info(() -> "Herald node " + config.node() + " started: " + (config.redisUrl() == null ? "in-memory" : "Redis")
+                + " broker, history " + config.historySize() + " messages / " + config.historyTtl().toSeconds() + " s");
+    }
+
+    /** Redis when HERALD_REDIS_URL is set (a cluster), else memory, swept by {@code housekeeping}. */
+    private static Broker openBroker(HeraldConfig config, ScheduledExecutorService housekeeping) {
+        if (config.redisUrl() != null) {
+            return new RedisBroker(new RedisBroker.Options(config.redisUrl(), config.node(), config.historySize(),
+                    config.historyTtl()));
+        }
+        InMemoryBroker memory = new InMemoryBroker(config.historySize(), config.historyTtl(), Clock.systemUTC());
+        long sweepEvery = Math.max(1, Math.min(60, config.historyTtl().toSeconds()));
+        housekeeping.scheduleWithFixedDelay(memory::sweep, sweepEvery, sweepEvery, TimeUnit.SECONDS);
+        return memory;
     }
 
     /** Makes {@code node} this application's node; there can be only one at a time. */
