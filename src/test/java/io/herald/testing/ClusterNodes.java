@@ -75,16 +75,28 @@ public final class ClusterNodes implements AutoCloseable {
         }
     }
 
+    /** Null when the Redis is someone else's. */
     private final RedisServer redis;
+    private final String redisUrl;
     private final List<Node> nodes = new ArrayList<>();
 
-    private ClusterNodes(RedisServer redis) {
+    private ClusterNodes(RedisServer redis, String redisUrl) {
         this.redis = redis;
+        this.redisUrl = redisUrl;
     }
 
-    /** Redis and {@code count} nodes named node-1, node-2, … */
+    /** A Redis of its own and {@code count} nodes named node-1, node-2, … */
     public static ClusterNodes start(int count) {
-        ClusterNodes cluster = new ClusterNodes(RedisServer.start());
+        RedisServer redis = RedisServer.start();
+        return launchAll(new ClusterNodes(redis, redis.url()), count);
+    }
+
+    /** {@code count} nodes on a Redis that others use too (and stop). */
+    public static ClusterNodes startOn(String redisUrl, int count) {
+        return launchAll(new ClusterNodes(null, redisUrl), count);
+    }
+
+    private static ClusterNodes launchAll(ClusterNodes cluster, int count) {
         try {
             List<CompletableFuture<Node>> starting = new ArrayList<>();
             for (int i = 1; i <= count; i++) {
@@ -104,6 +116,7 @@ public final class ClusterNodes implements AutoCloseable {
     }
 
     public RedisServer redis() {
+        assertTrue(redis != null, "this cluster's Redis is not its own");
         return redis;
     }
 
@@ -116,7 +129,7 @@ public final class ClusterNodes implements AutoCloseable {
         builder.environment().put("HERALD_PORT", "0");
         builder.environment().put("HERALD_HOST", "127.0.0.1");
         builder.environment().put("HERALD_NODE", name);
-        builder.environment().put("HERALD_REDIS_URL", redis.url());
+        builder.environment().put("HERALD_REDIS_URL", redisUrl);
         builder.environment().put("HERALD_JWT_SECRET", JWT_SECRET);
         try {
             Process process = builder.start();
@@ -192,6 +205,8 @@ public final class ClusterNodes implements AutoCloseable {
         for (Node node : nodes) {
             node.process.destroyForcibly();
         }
-        redis.close();
+        if (redis != null) {
+            redis.close();
+        }
     }
 }
