@@ -39,7 +39,9 @@ class ClusterIT {
 
     @AfterAll
     static void stopCluster() {
-        cluster.close();
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     private static List<Long> seqs(List<JsonNode> messages) {

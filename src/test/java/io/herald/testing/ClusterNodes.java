@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,7 @@ public final class ClusterNodes implements AutoCloseable {
     public static final String JWT_SECRET = "herald-cluster-tests-secret-0123456789";
     private static final Path JAR = Path.of("target", "herald-standalone.jar");
     private static final Pattern UP = Pattern.compile("Herald is up: ws://([0-9.]+):(\\d+)/herald/ws/push");
+    private static final Duration STARTUP = Duration.ofSeconds(180);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(WsClient.WAIT).build();
 
     /** One Herald node process. */
@@ -153,7 +155,13 @@ public final class ClusterNodes implements AutoCloseable {
             }, name + "-output");
             reader.setDaemon(true);
             reader.start();
-            return new Node(name, process, port.orTimeout(60, TimeUnit.SECONDS).join(), output);
+            try {
+                // generous: on a shared, loaded machine a JVM may take a minute to start
+                return new Node(name, process, port.orTimeout(STARTUP.toSeconds(), TimeUnit.SECONDS).join(), output);
+            } catch (RuntimeException e) {
+                process.destroyForcibly(); // never leave a node behind
+                throw e;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

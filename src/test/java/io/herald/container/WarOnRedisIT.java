@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * two nodes of one cluster (SPEC section 7): one seq, one history, presence across both.
  */
 @ExtendWith(ArquillianExtension.class)
-class ClusterWarIT {
+class WarOnRedisIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(WsClient.WAIT).build();
     private static ClusterNodes standalone;
