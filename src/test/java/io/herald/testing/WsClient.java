@@ -122,7 +122,12 @@ public final class WsClient implements AutoCloseable {
 
     /** Skips frames until one matches; fails if none does in time. */
     public JsonNode until(Predicate<JsonNode> wanted) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        return until(wanted, WAIT);
+    }
+
+    /** Skips frames until one matches; fails if none does within {@code wait}. */
+    public JsonNode until(Predicate<JsonNode> wanted, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
         List<JsonNode> skipped = new ArrayList<>();
         while (System.nanoTime() < deadline) {
             try {
@@ -139,7 +144,7 @@ public final class WsClient implements AutoCloseable {
                 throw new AssertionError(e);
             }
         }
-        throw new AssertionError("no matching frame within " + WAIT + "; skipped " + skipped);
+        throw new AssertionError("no matching frame within " + wait + "; skipped " + skipped);
     }
 
     /** Receives {@code count} message frames, in arrival order. */
