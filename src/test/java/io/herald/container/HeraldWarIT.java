@@ -503,8 +503,20 @@ class HeraldWarIT {
         assertEquals(code, WsClient.parse(body).path("error").asText(), body);
     }
 
+    /** A value of the node's Prometheus metrics, such as {@code herald_handshakes_refused_total}. */
+    private double metric(String name) throws IOException, InterruptedException {
+        for (String line : get("/api/metrics").body().split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no metric " + name);
+    }
+
     @Test
-    void aHandshakeWithoutAValidTokenIsRefusedWith401() throws IOException {
+    void aHandshakeWithoutAValidTokenIsRefusedWith401AndOpensNoSession() throws Exception {
+        double refusedBefore = metric("herald_handshakes_refused_total");
+        double sessionsBefore = metric("herald_sessions");
         String expired = Tokens.sign(Tokens.claims("late", null, Duration.ofSeconds(-60)).build());
         for (String token : new String[] {null, "garbage", expired, Tokens.token("x", null) + "x"}) {
             for (String path : new String[] {"push", "chat/lobby"}) {
@@ -513,6 +525,8 @@ class HeraldWarIT {
                 }
             }
         }
+        assertEquals(refusedBefore + 8, metric("herald_handshakes_refused_total"));
+        assertTrue(metric("herald_sessions") <= sessionsBefore, "no session was opened for a refused handshake");
     }
 
     /** WildFly would answer a refused origin with 404 by itself, Payara with a bare 403. */
