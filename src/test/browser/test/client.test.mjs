@@ -128,6 +128,37 @@ describe('token', () => {
     assert.deepEqual(reasons, ['connect', 'reconnect', 'expired']);
   });
 
+  test('the token function is told when the last handshake failed, and which token it used', async () => {
+    const server = scriptedServer();
+    const calls = [];
+    const herald = client(Herald, { WebSocket: server.WebSocket, token: async (context) => { calls.push(context); return `tok-${calls.length}`; } });
+    await until(() => server.sockets.length === 1, 'a socket');
+    server.sockets[0].drop(1006); // before open: how a browser sees a 401
+    await until(() => server.sockets.length === 2, 'a second try');
+    server.sockets[1].open();
+    assert.equal(herald.state, 'connected');
+    assert.deepEqual(calls, [{ reason: 'connect', previous: undefined }, { reason: 'refused', previous: 'tok-1' }]);
+  });
+
+  test('a reconnect() while the token is being fetched makes one socket, not two', async () => {
+    const server = scriptedServer();
+    let release;
+    let calls = 0;
+    const herald = client(Herald, {
+      WebSocket: server.WebSocket,
+      token: () => { calls++; return calls === 1 ? new Promise((resolve) => { release = resolve; }) : `tok-${calls}`; },
+    });
+    await until(() => release, 'the first token call');
+    herald.reconnect();
+    await until(() => server.sockets.length === 1, 'the reconnect\'s socket');
+    release('tok-late');
+    server.sockets[0].open();
+    await new Promise((resolve) => setTimeout(resolve, 20)); // let the late token's continuation run
+    assert.equal(server.sockets.length, 1);
+    assert.equal(new URL(server.sockets[0].url).searchParams.get('access_token'), 'tok-2');
+    assert.equal(herald.state, 'connected');
+  });
+
   test('4001 reconnects at once with a fresh token', async () => {
     const server = scriptedServer();
     const herald = client(Herald, { WebSocket: server.WebSocket, token: () => 'fresh', initialDelay: 60_000, maxDelay: 60_000 });
@@ -231,10 +262,40 @@ describe('failed attempts', () => {
   });
 });
 
+describe('refused handshakes', () => {
+  test('back off like any failure, say so in the state, and report once after 3 in a row', async () => {
+    const server = scriptedServer();
+    const herald = client(Herald, { WebSocket: server.WebSocket, initialDelay: 10, maxDelay: 40 });
+    const tries = [];
+    const errors = [];
+    herald.on('state', (state, detail) => { if (state === 'reconnecting') tries.push(detail); });
+    herald.on('error', (e) => errors.push(e));
+    for (let i = 0; i < 5; i++) {
+      await until(() => server.sockets.length === i + 1, `socket ${i + 1}`);
+      server.sockets[i].drop(1006); // a 401 or 403: the browser shows no status, only 1006 before open
+    }
+    await until(() => server.sockets.length === 6, 'socket 6');
+    assert.deepEqual(tries.map((t) => [t.attempt, t.refused, t.failures, t.code]),
+      [[1, true, 1, 1006], [2, true, 2, 1006], [3, true, 3, 1006], [4, true, 4, 1006], [5, true, 5, 1006]]);
+    const steps = [10, 20, 40, 40, 40];
+    tries.forEach((t, i) => assert.ok(t.delay >= steps[i] / 2 && t.delay <= steps[i], `try ${i + 1} waited ${t.delay}`));
+    assert.match(tries[0].reason, /refused|unreachable/);
+    assert.equal(errors.length, 1, 'reported once, not for every try');
+    assert.equal(errors[0].code, 'handshake_failed');
+    assert.match(errors[0].message, /401.*403/s);
+    assert.equal(herald.state, 'reconnecting', 'it keeps trying');
+
+    server.sockets[5].open();
+    server.sockets[5].drop(1006); // after a welcome: a lost connection, not a refusal
+    assert.deepEqual([tries.at(-1).attempt, tries.at(-1).refused, tries.at(-1).failures], [1, undefined, undefined]);
+  });
+});
+
 describe('backoff', () => {
   test('grows exponentially up to the ceiling, with jitter, and starts over after a good connection', async () => {
     const server = scriptedServer();
     const herald = client(Herald, { WebSocket: server.WebSocket, initialDelay: 10, maxDelay: 40 });
+    herald.on('error', () => {}); // handshake_failed, which the test above is about
     const delays = [];
     herald.on('state', (state, detail) => { if (state === 'reconnecting') delays.push([detail.attempt, detail.delay]); });
     for (let i = 0; i < 5; i++) {
