@@ -121,8 +121,10 @@ async function fetchDevToken(user) {
 
 function showToken(token, source) {
   const c = claims(token);
-  $('token-info').textContent = `${source} for ${c.sub ?? '?'} · scope ${c.scope ?? '(the server\'s default)'}`
-    + (c.exp ? ` · valid until ${clock(c.exp * 1000)}` : '');
+  $('token-info').textContent = c.sub === undefined
+    ? `${source}: not a JWT this page can read`
+    : `${source} for ${c.sub} · scope ${c.scope ?? '(the server\'s default)'}`
+      + (c.exp ? ` · valid until ${clock(c.exp * 1000)}` : '');
 }
 
 /**
@@ -235,6 +237,7 @@ function watchConnection(connection, name, pill) {
  */
 async function main() {
   $('me').textContent = userName;
+  $('room-name').textContent = ROOM;
   if (GIVEN_TOKEN) {
     showToken(GIVEN_TOKEN, 'token from ?token=');
   } else {
@@ -406,7 +409,6 @@ function start() {
   // ---------------------------------------------------------------- chat
 
   const room = herald.room(ROOM);
-  $('room-name').textContent = ROOM;
   watchConnection(room, 'chat', $('chat-state'));
 
   function me() {
