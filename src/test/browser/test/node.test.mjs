@@ -116,7 +116,7 @@ test('a handshake refused with 401 backs off, says so, and connects once the tok
 });
 
 test('a string token that expires ends the connection with 4001 and stops: token_expired', async () => {
-  const h = await herald(PUSH, { token: await shortLivedToken(`node-short-${process.pid}`, SCOPE, 2) });
+  const h = await herald(PUSH, { token: await shortLivedToken(`node-short-${process.pid}`, SCOPE, 4) });
   const errors = [];
   h.on('error', (e) => errors.push(e));
   await waitFor(() => h.state === 'connected', { message: 'a connection while the token is good' });

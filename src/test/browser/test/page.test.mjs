@@ -101,6 +101,7 @@ test('two browser contexts chat and see each other\'s presence, also after one p
     await b.fill('#chat-text', 'B again, renamed');
     await b.press('#chat-text', 'Enter');
     await a.waitForSelector(`#chat li[data-from="${renamed}"][data-seq="3"]:has-text("B again, renamed")`);
+    await b.waitForSelector(`#chat li.mine[data-seq="3"]`);
     // the room's replay on B's new connection did not repeat anything
     assert.deepEqual(await b.$$eval('#chat li[data-seq]', (items) => items.map((li) => Number(li.dataset.seq))), [1, 2, 3]);
 
