@@ -483,10 +483,23 @@ class Connection extends Emitter {
 
   #startHeartbeat(interval) {
     clearInterval(this.#heartbeatTimer);
-    this.#lastPing = Date.now();
     // checking twice per interval keeps detection close to the 2 intervals the protocol recommends
+    const every = Math.max(50, interval / 2);
+    let lastTick = Date.now();
+    this.#lastPing = lastTick;
     this.#heartbeatTimer = setInterval(() => {
       const now = Date.now();
+      const late = now - lastTick > 2 * every;
+      lastTick = now;
+      if (late) {
+        // Our own timers were held up: a busy page, a background tab whose timers the browser
+        // throttles, a laptop that just woke. The silence may be ours, not the server's, whose
+        // answers could not be sent for want of our pings: ask now, and judge at a later check.
+        this.#lastHeard = Math.max(this.#lastHeard, now - 2 * interval + Math.min(interval, 5000));
+        this.#lastPing = now;
+        this._send({ type: 'ping' });
+        return;
+      }
       if (now - this.#lastHeard > 2 * interval) {
         this.#abandon(4004, `nothing heard from the server for ${now - this.#lastHeard} ms`);
         return;
@@ -495,7 +508,7 @@ class Connection extends Emitter {
         this.#lastPing = now;
         this._send({ type: 'ping' });
       }
-    }, Math.max(50, interval / 2));
+    }, every);
   }
 
   /**

@@ -466,17 +466,49 @@ describe('watchdog', () => {
     const herald = client(Herald, { WebSocket: server.WebSocket });
     await until(() => server.sockets.length === 1, 'a socket');
     const socket = server.sockets[0];
-    socket.open({ heartbeat: 50 });
+    socket.open({ heartbeat: 200 });
     let answered = 0;
     await until(() => {
       for (const ping of socket.frames('ping').slice(answered)) {
         socket.receive({ type: 'pong', id: ping.id });
         answered++;
       }
-      return answered >= 8; // 8 heartbeats, four times the watchdog's limit
-    }, 'eight pings');
+      return answered >= 5; // 5 heartbeats, more than twice the watchdog's limit
+    }, 'five pings');
     assert.equal(server.sockets.length, 1);
     assert.equal(herald.state, 'connected');
+  });
+
+  /** Holds the event loop, as a busy page, a throttled background tab or a sleeping laptop does. */
+  function stall(ms) {
+    const until = Date.now() + ms;
+    while (Date.now() < until) { /* busy */ }
+  }
+
+  test('a page whose own timers were held up pings before it judges, and keeps a connection that answers', async () => {
+    const server = scriptedServer();
+    const herald = client(Herald, { WebSocket: server.WebSocket });
+    await until(() => server.sockets.length === 1, 'a socket');
+    const socket = server.sockets[0];
+    socket.open({ heartbeat: 100 });
+    const pingsBefore = socket.frames('ping').length;
+    stall(500); // five heartbeats without a chance to ping or to hear anything
+    await until(() => socket.frames('ping').length > pingsBefore, 'a ping after the stall');
+    assert.equal(herald.state, 'connected', 'not dropped for a silence that was the page\'s own');
+    socket.receive({ type: 'pong' });
+    assert.equal(server.sockets.length, 1);
+  });
+
+  test('after a stall, a connection that does not answer is dropped', async () => {
+    const server = scriptedServer();
+    const herald = client(Herald, { WebSocket: server.WebSocket });
+    const states = [];
+    herald.on('state', (state, detail) => states.push([state, detail.code]));
+    await until(() => server.sockets.length === 1, 'a socket');
+    server.sockets[0].open({ heartbeat: 100 });
+    stall(500);
+    await until(() => server.sockets.length === 2, 'a replacement socket');
+    assert.deepEqual(states.find(([state]) => state === 'reconnecting'), ['reconnecting', 4004]);
   });
 });
 
