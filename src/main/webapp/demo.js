@@ -60,7 +60,7 @@ function log(message, kind = '') {
 
 // ---------------------------------------------------------------- tokens
 
-/** Shown instead of the page's cards' life when there is no token to be had. */
+/** The banner above the cards, for what stops the page from working: no token, a refused one, an expired one. */
 function notice(kind, ...content) {
   const box = $('auth-notice');
   box.dataset.kind = kind;

@@ -7,7 +7,8 @@
  *
  * ```js
  * import { Herald } from '/herald/herald.js';
- * const herald = new Herald();                      // on a page served by Herald: its own /ws/push
+ * // on a page served by Herald: its own /ws/push; the token function is asked before every connection
+ * const herald = new Herald(undefined, { token: async () => (await (await fetch('/my-app/herald-token')).json()).token });
  * herald.subscribe('orders.42', (m) => console.log(m.seq, m.data));
  * const ack = await herald.publish('orders.42', { status: 'shipped' });
  * ```
