@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,11 +25,15 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -212,6 +217,41 @@ class HeraldWarIT {
                 .join());
         WebSocketHandshakeException refused = assertInstanceOf(WebSocketHandshakeException.class, failure.getCause());
         assertEquals(404, refused.getResponse().statusCode());
+    }
+
+    // ---- server-config/: what an operator applies to the server, applied to this one
+
+    /**
+     * server-config/wildfly/tls.cli, applied by the build (src/test/wildfly/apply-server-config.sh)
+     * with a keystore made for it: https and wss on WildFly's https-listener, 8443 + the same port
+     * offset as HTTP. The client trusts that keystore's certificate only, so WildFly's own
+     * self-signed one would fail the handshake.
+     */
+    @Test
+    void wildflyServesHttpsAndWssWithTheKeystoreTlsCliConfigured() throws Exception {
+        assumeTrue("wildfly".equals(System.getProperty("arquillian.launch")), "WildFly only");
+        char[] password = System.getProperty("wildfly.tls.password").toCharArray();
+        KeyStore keystore = KeyStore.getInstance(
+                Path.of(System.getProperty("wildfly.home"), "standalone", "configuration", "herald.p12").toFile(), password);
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        trusted.setCertificateEntry("herald", keystore.getCertificate("herald"));
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        HttpClient https = HttpClient.newBuilder().sslContext(tls).connectTimeout(WsClient.WAIT).build();
+        String authority = base.getHost() + ":" + (base.getPort() - 8080 + 8443);
+
+        HttpResponse<String> health = https.send(HttpRequest.newBuilder(URI.create("https://" + authority + "/herald/api/health"))
+                .timeout(WsClient.WAIT).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode(), health::body);
+        assertEquals(json().put("status", "UP"), WsClient.parse(health.body()));
+
+        URI wss = URI.create("wss://" + authority + wsTarget("push", Tokens.token("tls-user", USER_SCOPE)));
+        try (WsClient client = WsClient.connect(wss, https)) {
+            assertEquals("tls-user", client.next("welcome").path("user").asText());
+        }
     }
 
     // ---- REST API

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Applies server-config/wildfly/herald.cli and tls.cli to the unpacked WildFly that the Arquillian
+# tests then start, as server-config/README.md tells an operator to do it offline: jboss-cli with
+# embed-server on standalone.xml, no ports opened. Run by the pom (exec-maven-plugin, phase
+# pre-integration-test, execution "wildfly-server-config"); by hand:
+#   HERALD_TLS_PASSWORD=... src/test/wildfly/apply-server-config.sh target/wildfly-39.0.1.Final server-config/wildfly target
+#
+# Each script is applied twice in one embedded session: the second pass checks that they are
+# idempotent, as their headers promise. jboss-cli stops at the first command whose outcome is not
+# success and exits 1, and so does this script: the build fails before any test runs.
+#
+# tls.cli needs a keystore: a fresh PKCS12 one with a self-signed EC certificate for 127.0.0.1 and
+# localhost, at standalone/configuration/herald.p12, whose password is HERALD_TLS_PASSWORD (which
+# the server must also have in its environment at every start: the pom gives it to the tests' JVM,
+# which WildFly inherits).
+set -euo pipefail
+
+if [ $# -ne 3 ]; then
+  echo "usage: $0 WILDFLY_HOME SERVER_CONFIG_DIR WORK_DIR" >&2
+  exit 64
+fi
+home=$1 scripts=$2 work=$3
+: "${HERALD_TLS_PASSWORD:?must be set: tls.cli reads the keystore password from it}"
+keytool=keytool
+if [ -n "${JAVA_HOME:-}" ]; then
+  keytool=$JAVA_HOME/bin/keytool
+fi
+
+keystore=$home/standalone/configuration/herald.p12
+rm -f "$keystore"
+"$keytool" -genkeypair -alias herald -keyalg EC -groupname secp256r1 -dname CN=localhost \
+  -ext SAN=dns:localhost,ip:127.0.0.1 -validity 30 -storetype PKCS12 \
+  -keystore "$keystore" -storepass "$HERALD_TLS_PASSWORD"
+
+# dependency:unpack unpacks only once until mvn clean: start from WildFly's own standalone.xml
+# each time, so that a line deleted from a script does not linger from an earlier build
+config=$home/standalone/configuration/standalone.xml
+if [ ! -f "$config.orig" ]; then
+  cp "$config" "$config.orig"
+fi
+cp "$config.orig" "$config"
+
+mkdir -p "$work"
+wrapper=$work/wildfly-server-config.cli
+{
+  echo 'embed-server --server-config=standalone.xml --std-out=discard'
+  for _ in 1 2; do
+    cat "$scripts/herald.cli" "$scripts/tls.cli"
+  done
+  echo 'stop-embedded-server'
+} > "$wrapper"
+echo "Applying $scripts/herald.cli and tls.cli (twice) to $home/standalone/configuration/standalone.xml"
+"$home/bin/jboss-cli.sh" --file="$wrapper"
