@@ -25,6 +25,7 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -220,6 +222,43 @@ class HeraldWarIT {
     }
 
     // ---- server-config/: what an operator applies to the server, applied to this one
+
+    /**
+     * Payara Micro runs boot command files to the end whatever fails, and only logs a failure. So
+     * its log (written to a file by --logtofile, see arquillian.xml) must hold no failed boot
+     * command, and a success for each {@code set} of post-boot-commands.asadmin (the listener
+     * tuning, which no quick test can observe). Its create-system-properties lines are checked by
+     * {@link #theSettingsServerConfigPinsBeatTheServersEnvironment}. On WildFly jboss-cli fails
+     * the build itself.
+     */
+    @Test
+    void everyPayaraBootCommandSucceeded() throws IOException {
+        String log = System.getProperty("payara.log");
+        assumeTrue(log != null, "Payara only");
+        List<String> entries = new ArrayList<>();
+        Path logFile = Path.of(log);
+        try (Stream<Path> files = Files.list(logFile.getParent())) {
+            // Micro's file handler adds a generation number to the name: payara-micro.log.0
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(logFile.getFileName().toString())
+                    && !f.toString().endsWith(".lck")).sorted().toList()) {
+                // one entry per "[2026-…] [] [INFO] …" header; an entry may span several lines
+                entries.addAll(List.of(Files.readString(file).split("\\R(?=\\[\\d{4}-)")));
+            }
+        }
+        List<String> bootCommands = entries.stream().filter(e -> e.contains("Boot Command ")).toList();
+        assertFalse(bootCommands.isEmpty(), () -> "no boot command in " + log + ": " + entries.size() + " entries");
+        for (String entry : bootCommands) {
+            assertTrue(entry.contains("returned with result SUCCESS"), entry);
+        }
+        List<String> sets = Files.readAllLines(Path.of(System.getProperty("payara.postboot"))).stream()
+                .map(String::trim).filter(line -> line.startsWith("set ")).toList();
+        assertFalse(sets.isEmpty());
+        for (String set : sets) {
+            String assignment = set.substring("set ".length()).trim();
+            assertTrue(bootCommands.stream().anyMatch(e -> e.contains("Boot Command set returned with result SUCCESS")
+                    && e.contains(assignment)), () -> "no success logged for: " + set);
+        }
+    }
 
     /**
      * server-config/wildfly/tls.cli, applied by the build (src/test/wildfly/apply-server-config.sh)
