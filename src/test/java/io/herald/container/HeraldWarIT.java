@@ -210,18 +210,29 @@ class HeraldWarIT {
         }
     }
 
-    /** HeraldApplicationConfig leaves the echo endpoint out of a WAR unless HERALD_ECHO=true. */
+    // ---- server-config/: what an operator applies to the server, applied to this one
+
+    /**
+     * The server runs with its server-config/ file applied (Payara: post-boot-commands.asadmin;
+     * WildFly: herald.cli, by the build), which pins herald.heartbeat=25, herald.echo=false,
+     * herald.idle.timeout and herald.max.connections as system properties. The pom starts the
+     * server with HERALD_HEARTBEAT=20, HERALD_ECHO=true and the other two unparseable in its
+     * environment: the pinned values must win, as they would over an operator's environment
+     * (without the pins the WAR would not have deployed at all). HeraldApplicationConfig leaves the
+     * echo endpoint out of a WAR when echo is off.
+     */
     @Test
-    void echoIsNotServedByDefault() {
+    void theSettingsServerConfigPinsBeatTheServersEnvironment() {
+        try (WsClient client = WsClient.connect(ws("push"))) {
+            assertEquals(25000, client.next("welcome").path("heartbeat").asInt(), "herald.heartbeat=25, not 20");
+        }
         CompletionException failure = assertThrows(CompletionException.class, () -> HTTP.newWebSocketBuilder()
                 .buildAsync(ws("echo"), new WebSocket.Listener() { })
                 .orTimeout(WsClient.WAIT.toSeconds(), TimeUnit.SECONDS)
                 .join());
         WebSocketHandshakeException refused = assertInstanceOf(WebSocketHandshakeException.class, failure.getCause());
-        assertEquals(404, refused.getResponse().statusCode());
+        assertEquals(404, refused.getResponse().statusCode(), "herald.echo=false");
     }
-
-    // ---- server-config/: what an operator applies to the server, applied to this one
 
     /**
      * Payara Micro runs boot command files to the end whatever fails, and only logs a failure. So
