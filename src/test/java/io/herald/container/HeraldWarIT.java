@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -236,53 +238,61 @@ class HeraldWarIT {
 
     /**
      * Payara Micro runs boot command files to the end whatever fails, and only logs a failure. So
-     * its log (written to a file by --logtofile, see arquillian.xml) must hold no failed boot
-     * command, and a success for each {@code set} of post-boot-commands.asadmin (the listener
-     * tuning, which no quick test can observe). Its create-system-properties lines are checked by
-     * {@link #theSettingsServerConfigPinsBeatTheServersEnvironment}. On WildFly jboss-cli fails
+     * its log must hold no failed boot command, and a success for each {@code set} of the pre-boot
+     * file (src/test/payara/tls-preboot.sh's: tls.asadmin with CI's keystore and port) and of
+     * post-boot-commands.asadmin (its listener tuning, which no quick test can observe). Their
+     * other lines are checked by their effect: {@link #theSettingsServerConfigPinsBeatTheServersEnvironment},
+     * {@link #httpsAndWssUseTheKeystoreServerConfigsTlsFileConfigured}. On WildFly, jboss-cli fails
      * the build itself.
      */
     @Test
     void everyPayaraBootCommandSucceeded() throws IOException {
-        String log = System.getProperty("payara.log");
-        assumeTrue(log != null, "Payara only");
-        List<String> entries = new ArrayList<>();
-        Path logFile = Path.of(log);
-        try (Stream<Path> files = Files.list(logFile.getParent())) {
-            // Micro's file handler adds a generation number to the name: payara-micro.log.0
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(logFile.getFileName().toString())
-                    && !f.toString().endsWith(".lck")).sorted().toList()) {
-                // one entry per "[2026-…] [] [INFO] …" header; an entry may span several lines
-                entries.addAll(List.of(Files.readString(file).split("\\R(?=\\[\\d{4}-)")));
-            }
-        }
-        List<String> bootCommands = entries.stream().filter(e -> e.contains("Boot Command ")).toList();
-        assertFalse(bootCommands.isEmpty(), () -> "no boot command in " + log + ": " + entries.size() + " entries");
+        assumeTrue(System.getProperty("payara.log") != null, "Payara only");
+        List<String> bootCommands = payaraLog().stream().filter(e -> e.contains("Boot Command ")).toList();
+        assertFalse(bootCommands.isEmpty(), "no boot command in " + System.getProperty("payara.log"));
         for (String entry : bootCommands) {
             assertTrue(entry.contains("returned with result SUCCESS"), entry);
         }
-        List<String> sets = Files.readAllLines(Path.of(System.getProperty("payara.postboot"))).stream()
-                .map(String::trim).filter(line -> line.startsWith("set ")).toList();
-        assertFalse(sets.isEmpty());
-        for (String set : sets) {
-            String assignment = set.substring("set ".length()).trim();
-            assertTrue(bootCommands.stream().anyMatch(e -> e.contains("Boot Command set returned with result SUCCESS")
-                    && e.contains(assignment)), () -> "no success logged for: " + set);
+        for (String file : new String[] {System.getProperty("payara.preboot"), System.getProperty("payara.postboot")}) {
+            List<String> sets = Files.readAllLines(Path.of(file)).stream()
+                    .map(String::trim).filter(line -> line.startsWith("set ")).toList();
+            assertFalse(sets.isEmpty(), file);
+            for (String set : sets) {
+                String assignment = set.substring("set ".length()).trim();
+                assertTrue(bootCommands.stream().anyMatch(e -> e.contains("Boot Command set returned with result SUCCESS")
+                        && e.contains(assignment)), () -> "no success logged for: " + set + " (" + file + ")");
+            }
         }
     }
 
     /**
-     * server-config/wildfly/tls.cli, applied by the build (src/test/wildfly/apply-server-config.sh)
-     * with a keystore made for it: https and wss on WildFly's https-listener, 8443 + the same port
-     * offset as HTTP. The client trusts that keystore's certificate only, so WildFly's own
-     * self-signed one would fail the handshake.
+     * Payara Micro's log (--logtofile, see arquillian.xml), one element per entry: an entry starts
+     * with a "[2026-…] [] [INFO] …" header and may span several lines.
+     */
+    private static List<String> payaraLog() throws IOException {
+        Path log = Path.of(System.getProperty("payara.log"));
+        List<String> entries = new ArrayList<>();
+        try (Stream<Path> files = Files.list(log.getParent())) {
+            // Micro's file handler adds a generation number to the name: payara-micro.log.0
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(log.getFileName().toString())
+                    && !f.toString().endsWith(".lck")).sorted().toList()) {
+                entries.addAll(List.of(Files.readString(file).split("\\R(?=\\[\\d{4}-)")));
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * server-config's TLS file, applied by the build with a keystore made for it: on WildFly
+     * tls.cli (src/test/wildfly/apply-server-config.sh), https on 8443 + the same port offset as
+     * HTTP; on Payara Micro tls.asadmin (src/test/payara/tls-preboot.sh), on a free port the log
+     * names. https and wss work there, and the client trusts that keystore's certificate only, so
+     * the server's own self-signed one would fail the handshake.
      */
     @Test
-    void wildflyServesHttpsAndWssWithTheKeystoreTlsCliConfigured() throws Exception {
-        assumeTrue("wildfly".equals(System.getProperty("arquillian.launch")), "WildFly only");
-        char[] password = System.getProperty("wildfly.tls.password").toCharArray();
-        KeyStore keystore = KeyStore.getInstance(
-                Path.of(System.getProperty("wildfly.home"), "standalone", "configuration", "herald.p12").toFile(), password);
+    void httpsAndWssUseTheKeystoreServerConfigsTlsFileConfigured() throws Exception {
+        char[] password = System.getProperty("test.tls.password").toCharArray();
+        KeyStore keystore = KeyStore.getInstance(Path.of(System.getProperty("test.tls.keystore")).toFile(), password);
         KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
         trusted.load(null, null);
         trusted.setCertificateEntry("herald", keystore.getCertificate("herald"));
@@ -291,7 +301,7 @@ class HeraldWarIT {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, trust.getTrustManagers(), null);
         HttpClient https = HttpClient.newBuilder().sslContext(tls).connectTimeout(WsClient.WAIT).build();
-        String authority = base.getHost() + ":" + (base.getPort() - 8080 + 8443);
+        String authority = base.getHost() + ":" + httpsPort();
 
         HttpResponse<String> health = https.send(HttpRequest.newBuilder(URI.create("https://" + authority + "/herald/api/health"))
                 .timeout(WsClient.WAIT).build(), HttpResponse.BodyHandlers.ofString());
@@ -302,6 +312,17 @@ class HeraldWarIT {
         try (WsClient client = WsClient.connect(wss, https)) {
             assertEquals("tls-user", client.next("welcome").path("user").asText());
         }
+    }
+
+    private int httpsPort() throws IOException {
+        if (System.getProperty("payara.log") == null) {
+            // WildFly's https socket binding is 8443, moved by the same offset as http's 8080
+            return base.getPort() - 8080 + 8443;
+        }
+        Pattern bound = Pattern.compile("Network Listener https-listener started in: \\d+ms - bound to \\[[^\\]]*:(\\d+)]");
+        return payaraLog().stream().map(bound::matcher).filter(Matcher::find).map(m -> Integer.parseInt(m.group(1)))
+                .reduce((first, last) -> last)
+                .orElseThrow(() -> new AssertionError("Payara's log names no port for https-listener"));
     }
 
     // ---- REST API
