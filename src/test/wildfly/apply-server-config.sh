@@ -13,6 +13,11 @@
 # localhost, at standalone/configuration/herald.p12, whose password is HERALD_TLS_PASSWORD (which
 # the server must also have in its environment at every start: the pom gives it to the tests' JVM,
 # which WildFly inherits).
+#
+# It also picks the port offset the tests' WildFly runs with, written to
+# WORK_DIR/wildfly-ports.properties for failsafe (systemPropertiesFile) and arquillian.xml: with a
+# fixed one, two builds on the same machine (other worktrees) started WildFly on the same ports,
+# and one build's Arquillian deployed to, and undeployed from, the other's server.
 set -euo pipefail
 
 if [ $# -ne 3 ]; then
@@ -41,6 +46,26 @@ fi
 cp "$config.orig" "$config"
 
 mkdir -p "$work"
+# an offset at which nothing answers on any port WildFly's standalone.xml binds
+offset=
+for _ in $(seq 1 50); do
+  candidate=$((1000 + RANDOM % 39000))
+  taken=
+  for port in 4712 4713 8080 8443 9990; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$((port + candidate))") 2>/dev/null; then
+      taken=yes
+      break
+    fi
+  done
+  if [ -z "$taken" ]; then
+    offset=$candidate
+    break
+  fi
+done
+[ -n "$offset" ] || { echo "no free port offset found for WildFly" >&2; exit 1; }
+printf 'wildfly.port.offset=%s\nwildfly.management.port=%s\n' "$offset" $((9990 + offset)) \
+  > "$work/wildfly-ports.properties"
+
 wrapper=$work/wildfly-server-config.cli
 {
   echo 'embed-server --server-config=standalone.xml --std-out=discard'
@@ -49,5 +74,5 @@ wrapper=$work/wildfly-server-config.cli
   done
   echo 'stop-embedded-server'
 } > "$wrapper"
-echo "Applying $scripts/herald.cli and tls.cli (twice) to $home/standalone/configuration/standalone.xml"
+echo "Applying $scripts/herald.cli and tls.cli (twice) to $config; port offset $offset"
 "$home/bin/jboss-cli.sh" --file="$wrapper"
