@@ -113,8 +113,8 @@ class LauncherIT {
 
     /**
      * server-config/standalone/herald.env as shipped (its one active line turns dev mode off), on a
-     * free port instead of 8080: Herald starts and serves, not in dev mode, without the echo
-     * endpoint; SIGTERM stops it with the exit status herald.service counts as success (143).
+     * free port instead of 8080: Herald starts and serves, not in dev mode (no echo endpoint, no
+     * dev tokens); SIGTERM stops it with the exit status herald.service counts as success (143).
      */
     @Test
     void theExampleEnvironmentFileStartsHeraldOutOfDevMode() throws Exception {
@@ -128,11 +128,17 @@ class LauncherIT {
             int port = Integer.parseInt(up.group(2));
             assertTrue(lines.stream().noneMatch(l -> l.contains("DEV MODE")), lines::toString);
             assertFalse(lines.get(lines.size() - 1).contains("/ws/echo"), "echo follows dev mode: " + lines);
-            HttpResponse<String> health = HttpClient.newHttpClient().send(
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> health = http.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/herald/api/health"))
                             .timeout(WsClient.WAIT).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health::body);
             assertEquals(WsClient.json().put("status", "UP"), WsClient.parse(health.body()));
+            HttpResponse<String> devToken = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/herald/api/dev/token"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"mallory\"}"))
+                            .timeout(WsClient.WAIT).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, devToken.statusCode(), () -> "no dev tokens outside dev mode: " + devToken.body());
         } finally {
             process.destroy();
             assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the launcher stops on SIGTERM");
