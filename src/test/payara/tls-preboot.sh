@@ -5,9 +5,9 @@
 #   3. the three lines CI must change in it: a keystore made here instead of
 #      /opt/payara/tls/herald.p12, a free port instead of 8443, loopback only.
 # Later lines win, so the rest of tls.asadmin (enabling the listener, the password from
-# ${ENV=HERALD_TLS_PASSWORD}, the key alias) is exercised as operators use it. Run by the pom
+# ${ENV=TLS_KEYSTORE_PASSWORD}, the key alias) is exercised as operators use it. Run by the pom
 # (exec-maven-plugin, phase pre-integration-test, execution "payara-tls-preboot"); by hand:
-#   HERALD_TLS_PASSWORD=... src/test/payara/tls-preboot.sh . target/payara-tls
+#   TLS_KEYSTORE_PASSWORD=... src/test/payara/tls-preboot.sh . target/payara-tls
 set -euo pipefail
 
 if [ $# -ne 2 ]; then
@@ -15,7 +15,7 @@ if [ $# -ne 2 ]; then
   exit 64
 fi
 project=$1 out=$2
-: "${HERALD_TLS_PASSWORD:?must be set: tls.asadmin reads the keystore password from it}"
+: "${TLS_KEYSTORE_PASSWORD:?must be set: tls.asadmin reads the keystore password from it}"
 keytool=keytool
 if [ -n "${JAVA_HOME:-}" ]; then
   keytool=$JAVA_HOME/bin/keytool
@@ -26,7 +26,7 @@ keystore=$(cd "$out" && pwd)/herald.p12
 rm -f "$keystore"
 "$keytool" -genkeypair -alias herald -keyalg EC -groupname secp256r1 -dname CN=localhost \
   -ext SAN=dns:localhost,ip:127.0.0.1 -validity 30 -storetype PKCS12 \
-  -keystore "$keystore" -storepass "$HERALD_TLS_PASSWORD"
+  -keystore "$keystore" -storepass "$TLS_KEYSTORE_PASSWORD"
 
 # a port nobody listens on now (a connection is refused); Payara 6 and 7 run one after the other
 port=

@@ -3,14 +3,14 @@
 # tests then start, as server-config/README.md tells an operator to do it offline: jboss-cli with
 # embed-server on standalone.xml, no ports opened. Run by the pom (exec-maven-plugin, phase
 # pre-integration-test, execution "wildfly-server-config"); by hand:
-#   HERALD_TLS_PASSWORD=... src/test/wildfly/apply-server-config.sh target/wildfly-39.0.1.Final server-config/wildfly target
+#   TLS_KEYSTORE_PASSWORD=... src/test/wildfly/apply-server-config.sh target/wildfly-39.0.1.Final server-config/wildfly target
 #
 # Each script is applied twice in one embedded session: the second pass checks that they are
 # idempotent, as their headers promise. jboss-cli stops at the first command whose outcome is not
 # success and exits 1, and so does this script: the build fails before any test runs.
 #
 # tls.cli needs a keystore: a fresh PKCS12 one with a self-signed EC certificate for 127.0.0.1 and
-# localhost, at standalone/configuration/herald.p12, whose password is HERALD_TLS_PASSWORD (which
+# localhost, at standalone/configuration/herald.p12, whose password is TLS_KEYSTORE_PASSWORD (which
 # the server must also have in its environment at every start: the pom gives it to the tests' JVM,
 # which WildFly inherits).
 #
@@ -25,7 +25,7 @@ if [ $# -ne 3 ]; then
   exit 64
 fi
 home=$1 scripts=$2 work=$3
-: "${HERALD_TLS_PASSWORD:?must be set: tls.cli reads the keystore password from it}"
+: "${TLS_KEYSTORE_PASSWORD:?must be set: tls.cli reads the keystore password from it}"
 keytool=keytool
 if [ -n "${JAVA_HOME:-}" ]; then
   keytool=$JAVA_HOME/bin/keytool
@@ -35,7 +35,7 @@ keystore=$home/standalone/configuration/herald.p12
 rm -f "$keystore"
 "$keytool" -genkeypair -alias herald -keyalg EC -groupname secp256r1 -dname CN=localhost \
   -ext SAN=dns:localhost,ip:127.0.0.1 -validity 30 -storetype PKCS12 \
-  -keystore "$keystore" -storepass "$HERALD_TLS_PASSWORD"
+  -keystore "$keystore" -storepass "$TLS_KEYSTORE_PASSWORD"
 
 # dependency:unpack unpacks only once until mvn clean: start from WildFly's own standalone.xml
 # each time, so that a line deleted from a script does not linger from an earlier build
