@@ -368,7 +368,9 @@ class HeraldWarIT {
 
     @Test
     void aRestUserMessageReachesTheUsersTopic() throws Exception {
-        try (WsClient tab = push()) {
+        // carol's own tab: SPEC section 5 lets a user subscribe to its own user: topic only
+        try (WsClient tab = WsClient.connect(ws("push", Tokens.token("carol", USER_SCOPE)))) {
+            tab.next("welcome");
             tab.subscribe("user:carol").next("subscribed");
             HttpResponse<String> response = post("/api/users/carol/messages", "{\"note\":\"hi\"}");
             assertEquals(202, response.statusCode(), response::body);
