@@ -64,13 +64,14 @@ async function startServer(kind, extraEnv = {}) {
   const port = nextPort++;
   let child;
   const env = { ...process.env, ...extraEnv };
-  if (kind === 'herald') {
+  if (kind.startsWith('herald')) {
+    // herald-X runs the jar named by env JAR_herald_X: for A/B runs of two builds in one run
     Object.assign(env, {
       HERALD_PORT: String(port), HERALD_JWT_SECRET: C.SECRET, HERALD_RATE: '1000000', HERALD_RATE_BURST: '1000000',
       HERALD_NODE: 'bench-' + port, HERALD_DEV: 'false', HERALD_ECHO: 'false', HERALD_HISTORY_SIZE: env.HERALD_HISTORY_SIZE || '1000',
     });
     child = spawn(JAVA, [...JAVA_OPTS, ...(process.env.BENCH_HERALD_OPTS || '').split(/\s+/).filter(Boolean),
-      '-jar', JAR], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      '-jar', process.env['JAR_' + kind.replace(/\W/g, '_')] || JAR], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   } else if (kind === 'tyrus') {
     child = spawn(JAVA, [...JAVA_OPTS, '-cp', JAR, path.join(ROOT, 'bench', 'tyrus-baseline', 'TyrusBaseline.java'),
       String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -17,11 +17,17 @@ final class EndpointSupport {
     private EndpointSupport() {
     }
 
-    /** Applies the message size limit: a larger message closes the session with 1009. */
+    /**
+     * Applies the message size limit: a larger message closes the session with 1009. Also turns the
+     * container's own idle timeout off (Herald closes silent clients itself, SPEC section 4): with
+     * its default of 0, Tyrus schedules a timer task on every single send, a thread wake-up per
+     * delivered message.
+     */
     static void limit(Session ws) {
         int max = HeraldEndpoints.node().config().maxMessageBytes();
         ws.setMaxTextMessageBufferSize(max);
         ws.setMaxBinaryMessageBufferSize(max);
+        ws.setMaxIdleTimeout(-1);
     }
 
     /**
