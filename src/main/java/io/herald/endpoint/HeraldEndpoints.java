@@ -4,6 +4,7 @@ import io.herald.config.HeraldConfig;
 import io.herald.session.HeraldNode;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -13,6 +14,7 @@ import java.util.function.Supplier;
 public final class HeraldEndpoints {
 
     private static volatile Supplier<Runnable> aborts = () -> null;
+    private static volatile Function<jakarta.websocket.Session, FrameWriter> frameWriters = session -> null;
 
     private HeraldEndpoints() {
     }
@@ -25,9 +27,17 @@ public final class HeraldEndpoints {
         aborts = forCurrentHandshake;
     }
 
+    /**
+     * Tells the endpoints how to write ready-made frames to a session (null for a session that must
+     * go through the container's encoder); the launcher can, the WAR sends through the standard API.
+     */
+    public static void writesFramesWith(Function<jakarta.websocket.Session, FrameWriter> forSession) {
+        frameWriters = forSession;
+    }
+
     /** The transport of a session being opened, on the thread that opens it. */
     static SessionTransport transport(jakarta.websocket.Session session) {
-        return new SessionTransport(session, aborts.get());
+        return new SessionTransport(session, aborts.get(), frameWriters.apply(session), node().codec());
     }
 
     static HeraldNode node() {

@@ -1,7 +1,10 @@
 package io.herald.endpoint;
 
 import io.herald.core.Transport;
+import io.herald.protocol.FrameCodec;
 import io.herald.protocol.ServerFrame;
+import io.herald.protocol.ServerFrame.Delivery;
+import io.herald.protocol.WebSocketFrames;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
@@ -10,7 +13,11 @@ import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** A Jakarta WebSocket session as the core's transport: asynchronous sends through the encoder. */
+/**
+ * A Jakarta WebSocket session as the core's transport: asynchronous sends through the encoder, or,
+ * where the runtime offers a {@link FrameWriter}, ready-made frames (a delivery's frame is made
+ * once and shared by every subscriber).
+ */
 final class SessionTransport implements Transport<ServerFrame> {
 
     private static final Logger LOG = Logger.getLogger(SessionTransport.class.getName());
@@ -19,11 +26,18 @@ final class SessionTransport implements Transport<ServerFrame> {
 
     private final Session session;
     private final Runnable abort;
+    private final FrameWriter writer;
+    private final FrameCodec codec;
 
-    /** @param abort drops the session's TCP connection; null where the container has no way */
-    SessionTransport(Session session, Runnable abort) {
+    /**
+     * @param abort drops the session's TCP connection; null where the container has no way
+     * @param writer writes ready-made frames to the session; null to send through the container's API
+     */
+    SessionTransport(Session session, Runnable abort, FrameWriter writer, FrameCodec codec) {
         this.session = session;
         this.abort = abort;
+        this.writer = writer;
+        this.codec = codec;
     }
 
     @Override
@@ -35,6 +49,15 @@ final class SessionTransport implements Transport<ServerFrame> {
 
     @Override
     public void send(ServerFrame frame, Consumer<Throwable> done) {
+        if (writer != null) {
+            if (!session.isOpen()) {
+                done.accept(new IllegalStateException("the session is closed"));
+                return;
+            }
+            writer.write(frame instanceof Delivery d && d.wire() != null ? d.wire()
+                    : WebSocketFrames.text(codec.encode(frame)), done);
+            return;
+        }
         try {
             session.getAsyncRemote().sendObject(frame, result -> done.accept(result.isOK() ? null : result.getException()));
         } catch (RuntimeException e) {

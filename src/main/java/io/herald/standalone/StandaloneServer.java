@@ -68,6 +68,7 @@ public final class StandaloneServer implements AutoCloseable {
         HeraldNode node = new HeraldNode(config);
         HeraldNode.install(node);
         HeraldEndpoints.abortsWith(HandshakeFilter::abortForCurrentUpgrade);
+        HeraldEndpoints.writesFramesWith(TyrusFrameWriters.create());
         HandshakeFilter handshakes = new HandshakeFilter(node.handshakeGuard(), node.codec());
         HttpServer http = new HttpServer();
         EndpointContainer endpoints = endpoints(config);
