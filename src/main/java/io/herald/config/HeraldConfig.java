@@ -3,7 +3,6 @@ package io.herald.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * Every setting of a Herald node, read and checked at start-up. A bad value stops start-up with a
@@ -11,6 +10,7 @@ import java.util.Locale;
  *
  * @param dev dev mode: see SPEC section 5; never on in a WAR
  * @param echo whether {@code /ws/echo} is served
+ * @param security tokens, origins and TLS (SPEC section 5)
  */
 public record HeraldConfig(
         String host,
@@ -27,7 +27,8 @@ public record HeraldConfig(
         int maxSubscriptions,
         int maxConnections,
         boolean dev,
-        boolean echo) {
+        boolean echo,
+        SecuritySettings security) {
 
     /** Where Herald runs; some defaults differ. */
     public enum Runtime { STANDALONE, WAR }
@@ -36,7 +37,7 @@ public record HeraldConfig(
     public static final int ECHO_MAX_BYTES = 16 * 1024 * 1024;
 
     public static HeraldConfig load(Runtime runtime, Settings settings) {
-        Reader r = new Reader(settings);
+        SettingsReader r = new SettingsReader(settings);
         String host = r.string("HERALD_HOST", "127.0.0.1");
         int port = r.integer("HERALD_PORT", 8080, 0, 65535);
         // in a WAR the port is the app server's business: the host name alone names the node
@@ -56,13 +57,17 @@ public record HeraldConfig(
         int rateBurst = r.integer("HERALD_RATE_BURST", 2 * rate, 1, 2_000_000);
         int maxSubscriptions = r.integer("HERALD_MAX_SUBSCRIPTIONS", 200, 1, 1_000_000);
         int maxConnections = r.integer("HERALD_MAX_CONNECTIONS", 50_000, 1, 10_000_000);
-        boolean dev = r.bool("HERALD_DEV", runtime == Runtime.STANDALONE);
+        boolean keyConfigured = r.string("HERALD_JWT_SECRET", null) != null
+                || r.string("HERALD_JWT_PUBLIC_KEY", null) != null;
+        // SPEC section 5: the launcher run with no key is dev mode; a WAR never is
+        boolean dev = r.bool("HERALD_DEV", runtime == Runtime.STANDALONE && !keyConfigured);
         if (dev && runtime == Runtime.WAR) {
             throw new ConfigException("HERALD_DEV: dev mode is for the standalone launcher only, never a WAR");
         }
         boolean echo = r.bool("HERALD_ECHO", dev);
+        SecuritySettings security = SecuritySettings.load(r, dev);
         return new HeraldConfig(host, port, node, heartbeat, idleTimeout, historySize, historyTtl, maxMessageBytes,
-                sendQueue, rate, rateBurst, maxSubscriptions, maxConnections, dev, echo);
+                sendQueue, rate, rateBurst, maxSubscriptions, maxConnections, dev, echo, security);
     }
 
     private static String hostName() {
@@ -70,50 +75,6 @@ public record HeraldConfig(
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
             return "herald";
-        }
-    }
-
-    /** Parses values, naming the setting in every complaint. */
-    private static final class Reader {
-        private final Settings settings;
-
-        Reader(Settings settings) {
-            this.settings = settings;
-        }
-
-        String string(String name, String fallback) {
-            String value = settings.get(name);
-            return value == null ? fallback : value;
-        }
-
-        int integer(String name, int fallback, int min, int max) {
-            String value = settings.get(name);
-            if (value == null) {
-                return fallback;
-            }
-            try {
-                int parsed = Integer.parseInt(value);
-                if (parsed >= min && parsed <= max) {
-                    return parsed;
-                }
-            } catch (NumberFormatException e) {
-                // reported below, with the range
-            }
-            throw new ConfigException(name + " (or -D" + Settings.propertyName(name) + "): \"" + value
-                    + "\" is not a whole number from " + min + " to " + max);
-        }
-
-        boolean bool(String name, boolean fallback) {
-            String value = settings.get(name);
-            if (value == null) {
-                return fallback;
-            }
-            return switch (value.toLowerCase(Locale.ROOT)) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw new ConfigException(name + " (or -D" + Settings.propertyName(name) + "): \""
-                        + value + "\" is not true or false");
-            };
         }
     }
 }

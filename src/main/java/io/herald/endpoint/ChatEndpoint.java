@@ -23,7 +23,12 @@ public class ChatEndpoint {
     @OnOpen
     public void open(Session ws, @PathParam("room") String room) {
         EndpointSupport.limit(ws);
-        session = HeraldEndpoints.node().openChat(room, HeraldEndpoints.transport(ws));
+        HeraldEndpoints.Admission admission = EndpointSupport.admitted(ws);
+        if (admission == null) {
+            return;
+        }
+        session = HeraldEndpoints.node().openChat(room, EndpointSupport.transport(ws, admission),
+                admission.identity());
         if (session == null) {
             EndpointSupport.refuseAfterHandshake(ws, CloseCodes.VIOLATED_POLICY.getCode(), TopicNames.ROOM_RULE);
         }

@@ -28,7 +28,7 @@ public class EchoEndpoint {
 
     @OnOpen
     public void open(Session ws) {
-        transport = HeraldEndpoints.transport(ws);
+        transport = EndpointSupport.transport(ws, HeraldEndpoints.admission(ws));
         ws.setMaxTextMessageBufferSize(HeraldConfig.ECHO_MAX_BYTES);
         ws.setMaxBinaryMessageBufferSize(HeraldConfig.ECHO_MAX_BYTES);
     }

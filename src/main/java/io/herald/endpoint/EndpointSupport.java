@@ -44,6 +44,26 @@ final class EndpointSupport {
         HeraldEndpoints.node().schedule(() -> SessionTransport.close(ws, code, reason), REFUSAL_DELAY);
     }
 
+    /**
+     * What the handshake decided for an opening session; null, with the session on its way out
+     * with 1008, if nothing was decided: the handshake check did not run, which only a broken
+     * deployment (a WAR whose filter was left out) can cause.
+     */
+    static HeraldEndpoints.Admission admitted(Session ws) {
+        HeraldEndpoints.Admission admission = HeraldEndpoints.admission(ws);
+        if (admission.identity() != null) {
+            return admission;
+        }
+        LOG.severe(() -> "session " + ws.getId() + " opened without a handshake check (is "
+                + HandshakeServletFilter.class.getName() + " mapped to /ws/*?); closing it");
+        refuseAfterHandshake(ws, CloseCodes.VIOLATED_POLICY.getCode(), "unauthorized");
+        return null;
+    }
+
+    static SessionTransport transport(Session ws, HeraldEndpoints.Admission admission) {
+        return new SessionTransport(ws, admission.abort(), HeraldEndpoints.frameWriter(ws), HeraldEndpoints.node().codec());
+    }
+
     static void refuseBinary(Session ws) {
         SessionTransport.close(ws, CloseCodes.CANNOT_ACCEPT.getCode(), "binary frames are not accepted");
     }

@@ -1,43 +1,60 @@
 package io.herald.endpoint;
 
 import io.herald.config.HeraldConfig;
+import io.herald.security.Identity;
 import io.herald.session.HeraldNode;
+import jakarta.websocket.Session;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
- * What the runtimes need to know of the endpoints: which classes a configuration serves, and how to
- * make a session's transport.
+ * What the runtimes need to know of the endpoints: which classes a configuration serves, and how an
+ * opening session learns what its handshake decided.
  */
 public final class HeraldEndpoints {
 
-    private static volatile Supplier<Runnable> aborts = () -> null;
-    private static volatile Function<jakarta.websocket.Session, FrameWriter> frameWriters = session -> null;
-
-    private HeraldEndpoints() {
+    /**
+     * What the handshake left for the session it opened.
+     *
+     * @param identity who the client is; null if no handshake check ran (a broken deployment)
+     * @param abort drops the TCP connection (see {@link io.herald.core.Transport#abort()}); null where
+     *     the runtime cannot
+     */
+    public record Admission(Identity identity, Runnable abort) {
     }
 
-    /**
-     * Tells the endpoints how to drop the TCP connection of the handshake being completed on the
-     * calling thread (see {@link io.herald.core.Transport#abort()}); the launcher can, the WAR cannot.
-     */
-    public static void abortsWith(Supplier<Runnable> forCurrentHandshake) {
-        aborts = forCurrentHandshake;
+    /** In a WAR, the handshake's servlet filter hands the identity over as the request's principal. */
+    private static volatile Function<Session, Admission> admissions = ws ->
+            new Admission(ws.getUserPrincipal() instanceof AdmittedPrincipal admitted ? admitted.identity() : null,
+                    null);
+
+    private static volatile Function<Session, FrameWriter> frameWriters = ws -> null;
+
+    private HeraldEndpoints() {
     }
 
     /**
      * Tells the endpoints how to write ready-made frames to a session (null for a session that must
      * go through the container's encoder); the launcher can, the WAR sends through the standard API.
      */
-    public static void writesFramesWith(Function<jakarta.websocket.Session, FrameWriter> forSession) {
+    public static void writesFramesWith(Function<Session, FrameWriter> forSession) {
         frameWriters = forSession;
     }
 
-    /** The transport of a session being opened, on the thread that opens it. */
-    static SessionTransport transport(jakarta.websocket.Session session) {
-        return new SessionTransport(session, aborts.get(), frameWriters.apply(session), node().codec());
+    /** The frame writer of an opening session, or null to send through the container's API. */
+    static FrameWriter frameWriter(Session ws) {
+        return frameWriters.apply(ws);
+    }
+
+    /** Tells the endpoints how to find what the handshake of an opening session decided. */
+    public static void admitsWith(Function<Session, Admission> forOpeningSession) {
+        admissions = forOpeningSession;
+    }
+
+    /** Called from {@code @OnOpen}, on the thread that opens the session. */
+    static Admission admission(Session ws) {
+        return admissions.apply(ws);
     }
 
     static HeraldNode node() {

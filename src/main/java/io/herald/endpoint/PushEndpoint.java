@@ -20,17 +20,25 @@ public class PushEndpoint {
     @OnOpen
     public void open(Session ws) {
         EndpointSupport.limit(ws);
-        session = HeraldEndpoints.node().openPush(HeraldEndpoints.transport(ws));
+        HeraldEndpoints.Admission admission = EndpointSupport.admitted(ws);
+        if (admission != null) {
+            session = HeraldEndpoints.node().openPush(EndpointSupport.transport(ws, admission), admission.identity());
+        }
     }
 
+    /** A refused session ignores what comes before its close. */
     @OnMessage
     public void frame(ClientFrame frame) {
-        session.onFrame(frame);
+        if (session != null) {
+            session.onFrame(frame);
+        }
     }
 
     @OnMessage
     public void binary(ByteBuffer data, Session ws) {
-        EndpointSupport.refuseBinary(ws);
+        if (session != null) {
+            EndpointSupport.refuseBinary(ws);
+        }
     }
 
     @OnMessage

@@ -1,6 +1,7 @@
 package io.herald.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -16,6 +17,7 @@ import io.herald.protocol.ServerFrame.Delivery;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 /**
  * Reads client frames and writes server frames as JSON. Reading never throws: anything that is not
@@ -49,6 +51,16 @@ public final class FrameCodec {
         try {
             JsonNode node = mapper.readTree(text);
             return node == null || node.isMissingNode() ? null : mapper.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** Parses a JSON object into plain Java values (String, BigDecimal, List, Map…); null if it is not one. */
+    public Map<String, Object> readObject(String text) {
+        try {
+            JsonNode node = mapper.readTree(text);
+            return node != null && node.isObject() ? mapper.convertValue(node, new TypeReference<>() { }) : null;
         } catch (JsonProcessingException e) {
             return null;
         }

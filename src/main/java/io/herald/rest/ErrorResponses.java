@@ -35,9 +35,12 @@ public final class ErrorResponses implements ExceptionMapper<Throwable> {
     }
 
     static Response json(int status, ErrorCode code, String message) {
-        return Response.status(status)
+        Response.ResponseBuilder response = Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(HeraldNode.current().codec().errorBody(code, message))
-                .build();
+                .entity(HeraldNode.current().codec().errorBody(code, message));
+        if (status == 401) {
+            response.header("WWW-Authenticate", "Bearer"); // RFC 6750: how to authenticate
+        }
+        return response.build();
     }
 }

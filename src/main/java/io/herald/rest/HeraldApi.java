@@ -11,6 +11,6 @@ public class HeraldApi extends Application {
     @Override
     public Set<Class<?>> getClasses() {
         return Set.of(TopicMessagesResource.class, UserMessagesResource.class, HealthResource.class,
-                MetricsResource.class, ErrorResponses.class);
+                MetricsResource.class, DevTokenResource.class, ErrorResponses.class);
     }
 }

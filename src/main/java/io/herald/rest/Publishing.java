@@ -1,6 +1,6 @@
 package io.herald.rest;
 
-import io.herald.core.TopicNames;
+import io.herald.security.Identity;
 import io.herald.protocol.ErrorCode;
 import io.herald.session.HeraldNode;
 import jakarta.ws.rs.container.AsyncResponse;
@@ -13,11 +13,13 @@ final class Publishing {
     private Publishing() {
     }
 
-    static void publish(String topic, String idempotencyKey, InputStream body, AsyncResponse response) {
+    /** Checks, in SPEC's order of answers (401, 400, 403, 413), then publishes as the server. */
+    static void publish(String authorization, String topic, String idempotencyKey, InputStream body,
+                        AsyncResponse response) {
         HeraldNode node = HeraldNode.current();
-        if (!TopicNames.isValidTopic(topic)) {
-            throw new ApiException(400, ErrorCode.BAD_REQUEST, TopicNames.RULE);
-        }
+        Identity caller = Requests.caller(node, authorization);
+        Requests.topic(topic);
+        Requests.require(caller.access().mayPublish(topic), "publish to " + topic);
         String data = node.codec().compactJson(Requests.body(body, node.config().maxMessageBytes()));
         if (data == null) {
             throw new ApiException(400, ErrorCode.BAD_REQUEST, "the body must be one JSON value");

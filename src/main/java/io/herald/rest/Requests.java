@@ -1,6 +1,11 @@
 package io.herald.rest;
 
 import io.herald.core.BrokerUnavailableException;
+import io.herald.core.TopicNames;
+import io.herald.security.AuthenticationException;
+import io.herald.security.HandshakeRequest;
+import io.herald.security.Identity;
+import io.herald.session.HeraldNode;
 import io.herald.protocol.ErrorCode;
 import jakarta.ws.rs.container.AsyncResponse;
 import java.io.IOException;
@@ -21,6 +26,30 @@ final class Requests {
     static final long BACKEND_TIMEOUT_SECONDS = 5;
 
     private Requests() {
+    }
+
+    /** The caller's identity, from its {@code Authorization: Bearer} header; 401 without a valid one. */
+    static Identity caller(HeraldNode node, String authorization) {
+        try {
+            return node.authenticator().authenticate(HandshakeRequest.bearer(authorization));
+        } catch (AuthenticationException e) {
+            throw new ApiException(401, ErrorCode.UNAUTHORIZED, e.getMessage());
+        }
+    }
+
+    /** A valid topic name, or 400. */
+    static String topic(String topic) {
+        if (!TopicNames.isValidTopic(topic)) {
+            throw new ApiException(400, ErrorCode.BAD_REQUEST, TopicNames.RULE);
+        }
+        return topic;
+    }
+
+    /** 403 unless {@code allowed}. */
+    static void require(boolean allowed, String what) {
+        if (!allowed) {
+            throw new ApiException(403, ErrorCode.FORBIDDEN, "not allowed to " + what);
+        }
     }
 
     /** Reads a body of at most {@code max} bytes as strict UTF-8; 413 if larger, 400 if not UTF-8. */

@@ -1,7 +1,6 @@
 package io.herald.rest;
 
-import io.herald.core.TopicNames;
-import io.herald.protocol.ErrorCode;
+import io.herald.security.Identity;
 import io.herald.session.HeraldNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -28,19 +27,21 @@ public class TopicMessagesResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public void publish(@PathParam("topic") String topic, @HeaderParam("Idempotency-Key") String idempotencyKey,
-                        InputStream body, @Suspended AsyncResponse response) {
-        Publishing.publish(topic, idempotencyKey, body, response);
+    public void publish(@HeaderParam("Authorization") String authorization, @PathParam("topic") String topic,
+                        @HeaderParam("Idempotency-Key") String idempotencyKey, InputStream body,
+                        @Suspended AsyncResponse response) {
+        Publishing.publish(authorization, topic, idempotencyKey, body, response);
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public void history(@PathParam("topic") String topic, @QueryParam("since") String since,
-                        @QueryParam("limit") String limit, @Suspended AsyncResponse response) {
+    public void history(@HeaderParam("Authorization") String authorization, @PathParam("topic") String topic,
+                        @QueryParam("since") String since, @QueryParam("limit") String limit,
+                        @Suspended AsyncResponse response) {
         HeraldNode node = HeraldNode.current();
-        if (!TopicNames.isValidTopic(topic)) {
-            throw new ApiException(400, ErrorCode.BAD_REQUEST, TopicNames.RULE);
-        }
+        Identity caller = Requests.caller(node, authorization);
+        Requests.topic(topic);
+        Requests.require(caller.access().maySubscribe(topic), "read " + topic);
         long after = Requests.nonNegative("since", since, 0);
         int max = (int) Math.min(MAX_LIMIT, Requests.nonNegative("limit", limit, 100));
         Requests.answer(response, node.history(topic, after, max),

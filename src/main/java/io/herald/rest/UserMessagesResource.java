@@ -19,8 +19,9 @@ public class UserMessagesResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public void publish(@PathParam("user") String user, @HeaderParam("Idempotency-Key") String idempotencyKey,
-                        InputStream body, @Suspended AsyncResponse response) {
-        Publishing.publish(TopicNames.userTopic(user), idempotencyKey, body, response);
+    public void publish(@HeaderParam("Authorization") String authorization, @PathParam("user") String user,
+                        @HeaderParam("Idempotency-Key") String idempotencyKey, InputStream body,
+                        @Suspended AsyncResponse response) {
+        Publishing.publish(authorization, TopicNames.userTopic(user), idempotencyKey, body, response);
     }
 }

@@ -5,6 +5,7 @@ import io.herald.core.Transport;
 import io.herald.protocol.ErrorCode;
 import io.herald.protocol.ServerFrame;
 import io.herald.security.Identity;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,6 +24,8 @@ public final class Connection implements Outbox.Listener {
     public static final int POLICY_VIOLATION = 1008;
     /** Close code for a message over HERALD_MAX_MESSAGE_BYTES (RFC 6455). */
     public static final int MESSAGE_TOO_BIG = 1009;
+    /** Close code for a connection whose token ran out (SPEC section 4): the client gets a new one. */
+    public static final int TOKEN_EXPIRED = 4001;
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
 
@@ -81,11 +84,14 @@ public final class Connection implements Outbox.Listener {
     }
 
     /**
-     * Pings a client due for it, or closes one that has been silent too long (1001), so that
-     * half-open connections do not hold resources for ever.
+     * Closes a connection whose token has run out (4001) or that has been silent too long (1001),
+     * so that half-open connections do not hold resources for ever; pings a client due for it.
      */
-    void checkLiveness(long now, long heartbeatNanos, long idleNanos) {
-        if (now - lastHeard > idleNanos) {
+    void checkLiveness(Instant wallClock, long now, long heartbeatNanos, long idleNanos) {
+        if (wallClock.isAfter(identity.validUntil())) {
+            LOG.fine(() -> this + ": token expired; closing");
+            close(TOKEN_EXPIRED, "token expired");
+        } else if (now - lastHeard > idleNanos) {
             LOG.fine(() -> this + ": silent for longer than the idle timeout; closing");
             close(GOING_AWAY, "idle timeout");
         } else if (now - lastPinged >= heartbeatNanos) {

@@ -11,11 +11,14 @@ import io.herald.core.TopicNames;
 import io.herald.core.Transport;
 import io.herald.protocol.FrameCodec;
 import io.herald.protocol.ServerFrame;
-import io.herald.security.Guard;
+import io.herald.security.Authenticator;
+import io.herald.security.DevTokens;
 import io.herald.security.HandshakeGuard;
 import io.herald.security.Identity;
+import io.herald.security.OriginPolicy;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,7 +49,8 @@ public final class HeraldNode implements AutoCloseable {
     private final Broker broker;
     private final FrameCodec codec = new FrameCodec();
     private final Hub hub;
-    private final Guard guard = new Guard();
+    private final Authenticator authenticator;
+    private final DevTokens devTokens;
     private final Ids sessionIds = new Ids();
     private final ScheduledExecutorService housekeeping;
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
@@ -60,8 +64,10 @@ public final class HeraldNode implements AutoCloseable {
         this.broker = memory;
         this.metrics = new NodeMetrics(config.node(), sessions::size, this::localTopicCount);
         this.hub = new Hub(broker, codec, config.historySize(), metrics);
+        this.authenticator = new Authenticator(config.security());
+        this.devTokens = config.dev() ? new DevTokens(config.security().hmacSecret(), Clock.systemUTC()) : null;
         this.handshakeGuard = new HandshakeGuard(config.maxConnections(), sessions::size, () -> accepting,
-                metrics::handshakeRefused);
+                new OriginPolicy(config.security().allowedOrigins()), authenticator, metrics::handshakeRefused);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "herald-housekeeping");
             t.setDaemon(true);
@@ -72,7 +78,12 @@ public final class HeraldNode implements AutoCloseable {
         // every second, so that pings go out close to their time and idle clients are cut promptly
         housekeeping.scheduleWithFixedDelay(this::checkLiveness, 1, 1, TimeUnit.SECONDS);
         LOG.info(() -> "Herald node " + config.node() + " started: in-memory broker, history "
-                + config.historySize() + " messages / " + config.historyTtl().toSeconds() + " s");
+                + config.historySize() + " messages / " + config.historyTtl().toSeconds() + " s, tokens "
+                + (config.security().hasKey() ? config.security().algorithm() : "none"));
+        if (!config.security().hasKey()) {
+            LOG.severe("no token key is configured (HERALD_JWT_SECRET or HERALD_JWT_PUBLIC_KEY): every WebSocket "
+                    + "connection and API call will be refused with 401. Set one of them; see docs/operations.md");
+        }
     }
 
     /** Makes {@code node} this application's node; there can be only one at a time. */
@@ -155,20 +166,30 @@ public final class HeraldNode implements AutoCloseable {
         return hub;
     }
 
-    /** Admits a client that opened {@code /ws/push}, and greets it. */
-    public PushSession openPush(Transport<ServerFrame> transport) {
-        return welcomed(new PushSession(this, connection(transport, guard.admit())));
+    /** Checks tokens for every runtime and API. */
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    /** Dev mode's token issuer; null outside dev mode. */
+    public DevTokens devTokens() {
+        return devTokens;
+    }
+
+    /** Opens a session for a client on {@code /ws/push} that the handshake admitted, and greets it. */
+    public PushSession openPush(Transport<ServerFrame> transport, Identity identity) {
+        return welcomed(new PushSession(this, connection(transport, identity)));
     }
 
     /**
      * Admits a client into chat room {@code room}, greets it and joins it. Null when the room name is
      * not valid, in which case nothing was sent.
      */
-    public ChatSession openChat(String room, Transport<ServerFrame> transport) {
+    public ChatSession openChat(String room, Transport<ServerFrame> transport, Identity identity) {
         if (!TopicNames.isValidRoom(room)) {
             return null;
         }
-        ChatSession session = welcomed(new ChatSession(this, connection(transport, guard.admit()),
+        ChatSession session = welcomed(new ChatSession(this, connection(transport, identity),
                 TopicNames.chatTopic(room)));
         session.enter();
         return session;
@@ -242,11 +263,12 @@ public final class HeraldNode implements AutoCloseable {
     }
 
     private void checkLiveness() {
+        Instant wallClock = Instant.now();
         long now = System.nanoTime();
         long heartbeat = config.heartbeat().toNanos();
         long idle = config.idleTimeout().toNanos();
         for (ClientSession session : sessions) {
-            session.connection().checkLiveness(now, heartbeat, idle);
+            session.connection().checkLiveness(wallClock, now, heartbeat, idle);
         }
     }
 

@@ -1,7 +1,10 @@
 package io.herald.standalone;
 
+import io.herald.endpoint.HeraldEndpoints;
 import io.herald.protocol.FrameCodec;
 import io.herald.security.HandshakeGuard;
+import io.herald.security.HandshakeOutcome;
+import io.herald.security.HandshakeRequest;
 import io.herald.security.Refusal;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -29,22 +32,28 @@ import org.glassfish.grizzly.memory.Buffers;
  * Sits in front of Tyrus on the launcher's one port. It asks the {@link HandshakeGuard} about every
  * WebSocket upgrade and answers a refusal itself with a complete HTTP response (status,
  * Content-Length, {@code Connection: close}) — Tyrus' own refusals leave clients hanging. For an
- * accepted upgrade it hands the connection's abort to the endpoint opened on the same thread, and it
+ * accepted upgrade it hands the identity and the connection's abort to the endpoint opened on the
+ * same thread, and it
  * counts the connections it has seen, for tests of what is left behind.
  */
 final class HandshakeFilter extends BaseFilter implements AddOn {
 
-    /** The connection whose upgrade this thread is handling; read by the endpoint's @OnOpen. */
-    private static final ThreadLocal<Connection<?>> UPGRADING = new ThreadLocal<>();
+    /**
+     * What was decided for the upgrade this thread is handling, read by the endpoint's @OnOpen:
+     * Tyrus opens the session on the thread that passes the upgrade request on from here.
+     */
+    private static final ThreadLocal<HeraldEndpoints.Admission> UPGRADING = new ThreadLocal<>();
 
     private final HandshakeGuard guard;
     private final FrameCodec codec;
+    private final String basePath;
     /** Open connections, and whether each has been upgraded to WebSocket. */
     private final Map<Connection<?>, Boolean> open = new ConcurrentHashMap<>();
 
-    HandshakeFilter(HandshakeGuard guard, FrameCodec codec) {
+    HandshakeFilter(HandshakeGuard guard, FrameCodec codec, String basePath) {
         this.guard = guard;
         this.codec = codec;
+        this.basePath = basePath;
     }
 
     /** Goes in before Tyrus' filter: register this add-on before Tyrus' one. */
@@ -53,14 +62,10 @@ final class HandshakeFilter extends BaseFilter implements AddOn {
         builder.add(builder.indexOfType(HttpServerFilter.class), this);
     }
 
-    /** Drops the TCP connection of the upgrade in progress on this thread, if it is still open. */
-    static Runnable abortForCurrentUpgrade() {
-        Connection<?> connection = UPGRADING.get();
-        return connection == null ? null : () -> {
-            if (connection.isOpen()) {
-                connection.terminateSilently();
-            }
-        };
+    /** What was decided for the upgrade in progress on this thread. */
+    static HeraldEndpoints.Admission currentAdmission() {
+        HeraldEndpoints.Admission admission = UPGRADING.get();
+        return admission != null ? admission : new HeraldEndpoints.Admission(null, null);
     }
 
     /** TCP connections open on the listener. */
@@ -105,13 +110,21 @@ final class HandshakeFilter extends BaseFilter implements AddOn {
         if (!"websocket".equalsIgnoreCase(request.getUpgrade())) {
             return ctx.getInvokeAction();
         }
-        Refusal refusal = guard.check();
-        if (refusal != null) {
+        String path = request.getRequestURI();
+        HandshakeOutcome outcome = guard.check(new HandshakeRequest(
+                path.startsWith(basePath) ? path.substring(basePath.length()) : path,
+                request.getHeader("Origin"), request.getHeader(Header.Host),
+                request.getHeader(Header.Authorization), request.getQueryString()));
+        if (outcome instanceof Refusal refusal) {
             refuse(ctx, request, refusal);
             return ctx.getStopAction();
         }
         open.replace(connection, Boolean.TRUE);
-        UPGRADING.set(connection);
+        UPGRADING.set(new HeraldEndpoints.Admission(((HandshakeOutcome.Admitted) outcome).identity(), () -> {
+            if (connection.isOpen()) {
+                connection.terminateSilently();
+            }
+        }));
         return ctx.getInvokeAction();
     }
 

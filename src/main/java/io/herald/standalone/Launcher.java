@@ -43,14 +43,19 @@ public final class Launcher {
             }
             server.close();
         }, "herald-shutdown"));
-        String base = "http://" + config.host() + ":" + server.port() + StandaloneServer.BASE_PATH;
+        String http = (server.secure() ? "https://" : "http://") + config.host() + ":" + server.port()
+                + StandaloneServer.BASE_PATH;
+        String ws = http.replaceFirst("^http", "ws");
         if (config.dev()) {
-            log.warning("*** DEV MODE *** every client is admitted as an anonymous guest and /ws/echo is on. "
-                    + "Never run dev mode in production.");
+            log.warning("\n*****************************************************************************\n"
+                    + "*** DEV MODE: tokens are signed with " + (config.security().generatedSecret() ? "a secret made up at start" : "HERALD_JWT_SECRET") + "; anyone can get one\n"
+                    + "*** from POST " + http + "/api/dev/token, /ws/echo is on and a demo ticker runs.\n"
+                    + "*** Never run dev mode in production: set HERALD_JWT_SECRET or HERALD_JWT_PUBLIC_KEY.\n"
+                    + "*****************************************************************************");
         }
-        log.info(() -> "Herald is up: " + base.replace("http", "ws") + "/ws/push, "
-                + base.replace("http", "ws") + "/ws/chat/{room}" + (config.echo() ? ", " + base.replace("http", "ws")
-                + "/ws/echo" : "") + " (node " + config.node() + ")");
+        log.info(() -> "Herald is up: " + ws + "/ws/push, " + ws + "/ws/chat/{room}"
+                + (config.echo() ? ", " + ws + "/ws/echo" : "") + ", " + http + "/api, demo " + http + "/ (node "
+                + config.node() + ")");
         // Grizzly's threads are daemons: main keeps the process alive until a signal stops it
         try {
             Thread.currentThread().join();

@@ -2,6 +2,7 @@ package io.herald.standalone;
 
 import io.herald.Herald;
 import io.herald.config.HeraldConfig;
+import io.herald.config.SecuritySettings;
 import io.herald.rest.HeraldApi;
 import io.herald.endpoint.HeraldEndpoints;
 import io.herald.session.HeraldNode;
@@ -21,6 +22,8 @@ import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.ServerConfiguration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.ssl.SSLContextConfigurator;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 import org.glassfish.grizzly.http.util.HttpStatus;
@@ -67,9 +70,9 @@ public final class StandaloneServer implements AutoCloseable {
     public static StandaloneServer start(HeraldConfig config) throws IOException {
         HeraldNode node = new HeraldNode(config);
         HeraldNode.install(node);
-        HeraldEndpoints.abortsWith(HandshakeFilter::abortForCurrentUpgrade);
+        HeraldEndpoints.admitsWith(ws -> HandshakeFilter.currentAdmission());
         HeraldEndpoints.writesFramesWith(TyrusFrameWriters.create());
-        HandshakeFilter handshakes = new HandshakeFilter(node.handshakeGuard(), node.codec());
+        HandshakeFilter handshakes = new HandshakeFilter(node.handshakeGuard(), node.codec(), BASE_PATH);
         HttpServer http = new HttpServer();
         EndpointContainer endpoints = endpoints(config);
         boolean started = false;
@@ -83,6 +86,9 @@ public final class StandaloneServer implements AutoCloseable {
             // handlers must not run on the selector threads: a blocking send there (the echo
             // endpoint's) waits for a write only that selector could complete
             listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+            if (config.security().tls() != null) {
+                secure(listener, config.security().tls());
+            }
             http.addListener(listener);
             listener.registerAddOn(handshakes); // before Tyrus', so that it sees upgrades first
             listener.registerAddOn(webSocketAddOn(endpoints));
@@ -106,6 +112,21 @@ public final class StandaloneServer implements AutoCloseable {
                 node.close();
             }
         }
+    }
+
+    /** {@code wss://} and {@code https://} on the one port: Grizzly's SSL filter goes under everything else. */
+    private static void secure(NetworkListener listener, SecuritySettings.Tls tls) {
+        SSLContextConfigurator context = new SSLContextConfigurator();
+        context.setKeyStoreFile(tls.keystore().toString());
+        context.setKeyStorePass(tls.password());
+        context.setKeyStoreType("PKCS12");
+        listener.setSecure(true);
+        listener.setSSLEngineConfig(new SSLEngineConfigurator(context.createSSLContext(true), false, false, false));
+    }
+
+    /** Whether clients connect with {@code wss://} and {@code https://}. */
+    public boolean secure() {
+        return http.getListener(LISTENER).isSecure();
     }
 
     public int port() {

@@ -69,4 +69,59 @@ class HeraldConfigTest {
         assertTrue(e.getMessage().startsWith(name), e.getMessage());
         assertTrue(e.getMessage().contains(value), e.getMessage());
     }
+
+    @ParameterizedTest
+    @CsvSource({
+        "HERALD_JWT_SECRET, too-short-secret",
+        "HERALD_JWT_PUBLIC_KEY, -----BEGIN PUBLIC KEY-----\\nnot-base64!\\n-----END PUBLIC KEY-----",
+        "HERALD_JWT_PUBLIC_KEY, /no/such/key.pem",
+        "HERALD_JWT_LEEWAY, -1",
+        "HERALD_DEFAULT_SCOPE, sub:* everything",
+        "HERALD_ALLOWED_ORIGINS, 'https://ok.example,not-an-origin'",
+        "HERALD_TLS_KEYSTORE, /no/such/keystore.p12",
+    })
+    void aBadSecuritySettingStopsStartUpNamingIt(String name, String value) {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(HeraldConfig.Runtime.WAR,
+                Map.of(name, value, "HERALD_TLS_PASSWORD", "x")));
+        assertTrue(e.getMessage().startsWith(name), e.getMessage());
+    }
+
+    @Test
+    void theLauncherWithoutAKeyIsInDevModeWithARandomSecretAndWithAKeyIsNot() {
+        HeraldConfig dev = load(HeraldConfig.Runtime.STANDALONE, Map.of());
+        assertTrue(dev.dev());
+        assertTrue(dev.security().generatedSecret());
+        assertEquals(48, dev.security().hmacSecret().length);
+        HeraldConfig another = load(HeraldConfig.Runtime.STANDALONE, Map.of());
+        assertFalse(java.util.Arrays.equals(dev.security().hmacSecret(), another.security().hmacSecret()));
+        HeraldConfig keyed = load(HeraldConfig.Runtime.STANDALONE, Map.of("HERALD_JWT_SECRET", "x".repeat(32)));
+        assertFalse(keyed.dev());
+        assertFalse(keyed.echo());
+        HeraldConfig war = load(HeraldConfig.Runtime.WAR, Map.of());
+        assertFalse(war.security().hasKey());
+    }
+
+    @Test
+    void eitherASecretOrAPublicKeyNotBothAndDevModeCannotMintWithAPublicKey() {
+        assertThrows(ConfigException.class, () -> load(HeraldConfig.Runtime.WAR,
+                Map.of("HERALD_JWT_SECRET", "x".repeat(32), "HERALD_JWT_PUBLIC_KEY", "whatever")));
+        ConfigException e = assertThrows(ConfigException.class, () -> load(HeraldConfig.Runtime.STANDALONE,
+                Map.of("HERALD_DEV", "true", "HERALD_JWT_PUBLIC_KEY",
+                        io.herald.security.TokenVerifierTest.pem(rsa()))));
+        assertTrue(e.getMessage().startsWith("HERALD_DEV"), e.getMessage());
+    }
+
+    private static java.security.KeyPair rsa() {
+        try {
+            return java.security.KeyPairGenerator.getInstance("RSA").generateKeyPair();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void theSecretNeverShowsInTheSettingsText() {
+        HeraldConfig c = load(HeraldConfig.Runtime.WAR, Map.of("HERALD_JWT_SECRET", "s3cr3t-".repeat(6)));
+        assertFalse(c.toString().contains("s3cr3t"), c.toString());
+    }
 }

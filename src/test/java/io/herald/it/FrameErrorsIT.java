@@ -54,7 +54,7 @@ class FrameErrorsIT {
 
     @Test
     void theLimitCountsTheWholeReassembledMessageNotOneFragment() throws IOException {
-        try (RawWebSocket raw = RawWebSocket.open(server.port(), "/herald/ws/push")) {
+        try (RawWebSocket raw = RawWebSocket.open(server.port(), server.wsTarget("push"))) {
             raw.read(); // welcome
             byte[] part = ("{\"type\":\"publish\",\"topic\":\"t\",\"data\":\"" + "y".repeat(600)).getBytes(StandardCharsets.UTF_8);
             raw.send(RawWebSocket.TEXT, part, false);
@@ -73,7 +73,7 @@ class FrameErrorsIT {
 
     @Test
     void invalidUtf8ClosesWith1007() throws IOException {
-        try (RawWebSocket raw = RawWebSocket.open(server.port(), "/herald/ws/push")) {
+        try (RawWebSocket raw = RawWebSocket.open(server.port(), server.wsTarget("push"))) {
             raw.read(); // welcome
             raw.send(RawWebSocket.TEXT, new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}, true);
             assertEquals(1007, raw.readUntilClose());
@@ -82,7 +82,7 @@ class FrameErrorsIT {
 
     @Test
     void aFrameSplitIntoManyFragmentsAndWrittenByteByByteIsStillOneFrame() throws IOException {
-        try (RawWebSocket raw = RawWebSocket.open(server.port(), "/herald/ws/push")) {
+        try (RawWebSocket raw = RawWebSocket.open(server.port(), server.wsTarget("push"))) {
             raw.read(); // welcome
             byte[] text = "{\"type\":\"ping\",\"id\":\"split\"}".getBytes(StandardCharsets.UTF_8);
             raw.send(RawWebSocket.TEXT, java.util.Arrays.copyOfRange(text, 0, 5), false);

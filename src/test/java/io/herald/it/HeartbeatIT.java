@@ -30,7 +30,7 @@ class HeartbeatIT {
 
     @Test
     void theServerPingsAndClosesAClientThatNeverAnswersWith1001() throws Exception {
-        try (RawWebSocket silent = RawWebSocket.open(server.port(), "/herald/ws/push")) {
+        try (RawWebSocket silent = RawWebSocket.open(server.port(), server.wsTarget("push"))) {
             assertEquals(1000, WsClient.parse(silent.read().text()).get("heartbeat").asLong());
             int pings = 0;
             while (true) {
@@ -59,7 +59,7 @@ class HeartbeatIT {
 
     @Test
     void anyFrameCountsAsLife() throws Exception {
-        try (RawWebSocket chatty = RawWebSocket.open(server.port(), "/herald/ws/push")) {
+        try (RawWebSocket chatty = RawWebSocket.open(server.port(), server.wsTarget("push"))) {
             chatty.read(); // welcome
             long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             int pongs = 0;

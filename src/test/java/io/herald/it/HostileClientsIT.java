@@ -125,7 +125,7 @@ class HostileClientsIT {
     @Test
     void aFloodOfFramesIsRateLimitedAndTheFlooderDroppedWhenItStopsReading() throws Exception {
         survives(() -> {
-            try (RawWebSocket flooder = RawWebSocket.open(server.port(), "/herald/ws/push", 4096)) {
+            try (RawWebSocket flooder = RawWebSocket.open(server.port(), server.wsTarget("push"), 4096)) {
                 flooder.read();
                 byte[] frame = "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
                 try {
@@ -144,7 +144,7 @@ class HostileClientsIT {
         survives(() -> {
             List<Socket> silent = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                RawWebSocket ws = RawWebSocket.open(server.port(), "/herald/ws/push");
+                RawWebSocket ws = RawWebSocket.open(server.port(), server.wsTarget("push"));
                 silent.add(ws.socket()); // upgraded, then never a byte more, never a pong
             }
             for (int i = 0; i < 20; i++) {
@@ -164,7 +164,7 @@ class HostileClientsIT {
     @Test
     void framesSplitByteByByteAndHugeFragmentedMessagesAreHandled() throws Exception {
         survives(() -> {
-            try (RawWebSocket slowTyper = RawWebSocket.open(server.port(), "/herald/ws/push")) {
+            try (RawWebSocket slowTyper = RawWebSocket.open(server.port(), server.wsTarget("push"))) {
                 slowTyper.read();
                 byte[] ping = "{\"type\":\"ping\",\"id\":\"typed\"}".getBytes(StandardCharsets.UTF_8);
                 java.io.ByteArrayOutputStream framed = new java.io.ByteArrayOutputStream();
@@ -177,7 +177,7 @@ class HostileClientsIT {
                 }
                 assertEquals("{\"type\":\"pong\",\"id\":\"typed\"}", slowTyper.read().text());
             }
-            try (RawWebSocket giant = RawWebSocket.open(server.port(), "/herald/ws/push")) {
+            try (RawWebSocket giant = RawWebSocket.open(server.port(), server.wsTarget("push"))) {
                 giant.read();
                 byte[] chunk = new byte[16 * 1024];
                 java.util.Arrays.fill(chunk, (byte) 'a');
@@ -204,18 +204,18 @@ class HostileClientsIT {
             for (int i = 0; i < 300; i++) {
                 switch (i % 4) {
                     case 0 -> {
-                        try (RawWebSocket ws = RawWebSocket.open(server.port(), "/herald/ws/push")) {
+                        try (RawWebSocket ws = RawWebSocket.open(server.port(), server.wsTarget("push"))) {
                             ws.read();
                         }
                     }
                     case 1 -> {
-                        try (RawWebSocket ws = RawWebSocket.open(server.port(), "/herald/ws/chat/storm")) {
+                        try (RawWebSocket ws = RawWebSocket.open(server.port(), server.wsTarget("chat/storm"))) {
                             ws.read();
                             ws.send(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true);
                         }
                     }
                     case 2 -> {
-                        try (RawWebSocket ws = RawWebSocket.open(server.port(), "/herald/ws/push")) {
+                        try (RawWebSocket ws = RawWebSocket.open(server.port(), server.wsTarget("push"))) {
                             byte[] garbage = new byte[256];
                             random.nextBytes(garbage);
                             ws.write(garbage);

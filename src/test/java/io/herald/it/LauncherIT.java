@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.herald.testing.RawWebSocket;
 import io.herald.testing.WsClient;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -95,10 +96,21 @@ class LauncherIT {
             int port = Integer.parseInt(up.group(2));
             assertTrue(lines.stream().anyMatch(l -> l.contains("DEV MODE")), "dev mode says so loudly: " + lines);
 
-            try (WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + port + "/herald/ws/push"))) {
-                client.next("welcome");
-            }
             HttpClient http = HttpClient.newHttpClient();
+            // dev mode still admits no one without a token, and hands out tokens to anyone who asks
+            try (RawWebSocket anonymous = RawWebSocket.open(port, "/herald/ws/push")) {
+                assertEquals(401, anonymous.status());
+            }
+            HttpResponse<String> issued = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/herald/api/dev/token"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"dev-alice\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, issued.statusCode(), issued.body());
+            String token = WsClient.parse(issued.body()).get("token").asText();
+            try (WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + port
+                    + "/herald/ws/push?access_token=" + token))) {
+                assertEquals("dev-alice", client.next("welcome").get("user").asText());
+            }
             HttpResponse<Void> root = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
                     HttpResponse.BodyHandlers.discarding());
             assertEquals(302, root.statusCode());

@@ -19,7 +19,7 @@ class MaxConnectionsIT {
              WsClient first = server.push();
              WsClient second = WsClient.connect(server.ws("chat/full"))) {
             second.next("welcome");
-            try (RawWebSocket third = RawWebSocket.open(server.port(), "/herald/ws/push")) {
+            try (RawWebSocket third = RawWebSocket.open(server.port(), server.wsTarget("push"))) {
                 assertEquals(503, third.status());
                 assertEquals("close", third.header("Connection"));
                 assertEquals("application/json", third.header("Content-Type"));

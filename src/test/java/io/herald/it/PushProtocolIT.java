@@ -116,7 +116,8 @@ class PushProtocolIT {
     @Test
     void aMessageCarriesAServerAssignedUniqueIdTheTimeAndThePublishingUser() {
         String topic = topic();
-        try (WsClient publisher = server.push(); WsClient subscriber = server.push()) {
+        String publisherUser = "ann";
+        try (WsClient publisher = server.push(publisherUser, HeraldServer.USER_SCOPE); WsClient subscriber = server.push()) {
             subscribe(subscriber, topic, null, null, null);
             long before = System.currentTimeMillis();
             publishAll(publisher, topic, 5);
@@ -125,7 +126,7 @@ class PushProtocolIT {
             for (JsonNode m : messages) {
                 assertTrue(ids.add(m.get("id").asText()));
                 assertTrue(m.get("time").asLong() >= before - 1000 && m.get("time").asLong() <= System.currentTimeMillis());
-                assertTrue(m.get("from").asText().startsWith("guest-"));
+                assertEquals(publisherUser, m.get("from").asText());
             }
         }
     }
@@ -330,7 +331,8 @@ class PushProtocolIT {
 
     @Test
     void userTopicsAreDeliveredOnlyToSessionsThatSubscribed() {
-        try (WsClient publisher = server.push(); WsClient subscribed = server.push(); WsClient bystander = server.push()) {
+        try (WsClient publisher = server.push("ops", "admin"); WsClient subscribed = server.push("zoe", HeraldServer.USER_SCOPE);
+             WsClient bystander = server.push()) {
             subscribe(subscribed, "user:zoe", null, null, null);
             publisher.publish("user:zoe", json().put("note", 1), null);
             assertEquals("user:zoe", subscribed.next("message").get("topic").asText());

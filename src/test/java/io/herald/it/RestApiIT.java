@@ -42,8 +42,7 @@ class RestApiIT {
     }
 
     private static HttpResponse<String> post(String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.http("/herald/api" + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = server.api(path).POST(HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) {
             request.headers(headers);
         }
@@ -51,7 +50,7 @@ class RestApiIT {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(server.http("/herald/api" + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(server.api(path).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void assertError(HttpResponse<String> response, int status, String code) {
@@ -129,7 +128,7 @@ class RestApiIT {
 
     @Test
     void userMessagesReachEverySessionSubscribedToTheUsersTopic() throws Exception {
-        try (WsClient tab1 = server.push(); WsClient tab2 = server.push()) {
+        try (WsClient tab1 = server.push("alice", null); WsClient tab2 = server.push("alice", null)) {
             tab1.subscribe("user:alice").next("subscribed");
             tab2.subscribe("user:alice").next("subscribed");
             assertEquals(202, post("/users/alice/messages", "{\"note\":\"hi\"}").statusCode());
@@ -174,7 +173,7 @@ class RestApiIT {
             assertEquals("server", first.get("from").asText());
             assertEquals("v", first.get("data").get("k").asText());
             assertEquals(json().arrayNode().add(1).add(2), subscriber.next("message").get("data"));
-            try (WsClient bob = server.push()) {
+            try (WsClient bob = server.push("bob", null)) {
                 bob.subscribe("user:bob").next("subscribed");
                 herald.notifyUser("bob", "ping");
                 assertEquals("ping", bob.next("message").get("data").asText());

@@ -23,7 +23,7 @@ class SessionLifecycleIT {
                 chat.next("presence");
                 clean.subscribe("life.a").next("subscribed");
                 binary.subscribe("life.b").next("subscribed");
-                RawWebSocket aborted = RawWebSocket.open(server.port(), "/herald/ws/push");
+                RawWebSocket aborted = RawWebSocket.open(server.port(), server.wsTarget("push"));
                 aborted.read();
                 aborted.sendText("{\"type\":\"subscribe\",\"topic\":\"life.c\"}");
                 aborted.read();

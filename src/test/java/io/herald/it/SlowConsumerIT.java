@@ -24,7 +24,7 @@ class SlowConsumerIT {
     @Test
     void aClientThatStopsReadingIsClosedWith4000WhileOthersGetEveryMessage() throws Exception {
         try (HeraldServer server = HeraldServer.start("HERALD_SEND_QUEUE", "64", "HERALD_RATE", "100000");
-             RawWebSocket slow = RawWebSocket.open(server.port(), "/herald/ws/push", 4096);
+             RawWebSocket slow = RawWebSocket.open(server.port(), server.wsTarget("push"), 4096);
              WsClient healthy = server.push();
              WsClient publisher = server.push()) {
             slow.read(); // welcome
@@ -55,7 +55,7 @@ class SlowConsumerIT {
         try (HeraldServer server = HeraldServer.start("HERALD_SEND_QUEUE", "16", "HERALD_RATE", "100000");
              WsClient publisher = server.push()) {
             int baseline = server.standalone().openConnections();
-            RawWebSocket stuck = RawWebSocket.open(server.port(), "/herald/ws/push", 4096);
+            RawWebSocket stuck = RawWebSocket.open(server.port(), server.wsTarget("push"), 4096);
             stuck.read(); // welcome
             stuck.sendText("{\"type\":\"subscribe\",\"topic\":\"stuck\"}");
             stuck.read(); // subscribed

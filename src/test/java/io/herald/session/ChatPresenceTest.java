@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.herald.protocol.ServerFrame;
 import io.herald.protocol.ServerFrame.PresenceEvent;
 import io.herald.protocol.ServerFrame.PresenceSnapshot;
-import io.herald.security.Access;
-import io.herald.security.Identity;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,7 +26,7 @@ class ChatPresenceTest {
     }
 
     private ChatSession join(String user, RecordingTransport transport) {
-        Connection connection = new Connection("s" + (++sessions), new Identity(user, Access.EVERYTHING), transport, 100,
+        Connection connection = new Connection("s" + (++sessions), NodeFixture.admin(user), transport, 100,
                 timer, node.metrics());
         ChatSession session = new ChatSession(node, connection, "chat.lobby");
         session.enter();

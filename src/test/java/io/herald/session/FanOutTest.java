@@ -24,10 +24,10 @@ class FanOutTest {
         List<RecordingTransport> subscribers = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             RecordingTransport transport = new RecordingTransport();
-            node.openPush(transport).onFrame(new ClientFrame.Subscribe("fan", null, null, null));
+            node.openPush(transport, NodeFixture.admin("tester")).onFrame(new ClientFrame.Subscribe("fan", null, null, null));
             subscribers.add(transport);
         }
-        node.openPush(new RecordingTransport()).onFrame(new ClientFrame.Publish("fan", "{\"x\":1}", null));
+        node.openPush(new RecordingTransport(), NodeFixture.admin("tester")).onFrame(new ClientFrame.Publish("fan", "{\"x\":1}", null));
         Delivery first = subscribers.get(0).all(Delivery.class).get(0);
         for (RecordingTransport transport : subscribers) {
             List<Delivery> got = transport.all(Delivery.class);

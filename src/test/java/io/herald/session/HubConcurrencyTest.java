@@ -41,7 +41,7 @@ class HubConcurrencyTest {
     }
 
     private PushSession subscriber(RecordingTransport transport, Long since, String epoch) {
-        PushSession session = node.openPush(transport);
+        PushSession session = node.openPush(transport, NodeFixture.admin("tester"));
         session.onFrame(new ClientFrame.Subscribe("t", since, epoch, "s"));
         return session;
     }
@@ -68,7 +68,7 @@ class HubConcurrencyTest {
         CountDownLatch published = new CountDownLatch(PUBLISHERS);
         for (int p = 0; p < PUBLISHERS; p++) {
             RecordingTransport acks = new RecordingTransport();
-            PushSession publisher = node.openPush(acks);
+            PushSession publisher = node.openPush(acks, NodeFixture.admin("tester"));
             pool.execute(() -> {
                 try {
                     go.await();
@@ -143,7 +143,7 @@ class HubConcurrencyTest {
     @Test
     void everyPublishIsAckedWithItsSeqInTheOrderItWasSent() {
         RecordingTransport transport = new RecordingTransport();
-        PushSession publisher = node.openPush(transport);
+        PushSession publisher = node.openPush(transport, NodeFixture.admin("tester"));
         for (int i = 0; i < 100; i++) {
             publisher.onFrame(new ClientFrame.Publish("ordered", "1", "c" + i));
         }

@@ -50,6 +50,15 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Opens a connection and performs the handshake; see {@link #status()} for the answer. */
     public static RawWebSocket open(int port, String path, int receiveBuffer) throws IOException {
+        return open(port, path, receiveBuffer, new String[0]);
+    }
+
+    /** Performs a handshake with extra header lines such as {@code "Origin: https://example.com"}. */
+    public static RawWebSocket open(int port, String path, String... headerLines) throws IOException {
+        return open(port, path, 0, headerLines);
+    }
+
+    private static RawWebSocket open(int port, String path, int receiveBuffer, String[] headerLines) throws IOException {
         Socket socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
@@ -62,13 +71,15 @@ public final class RawWebSocket implements AutoCloseable {
                 + "Host: 127.0.0.1:" + port + "\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n";
+                + "Sec-WebSocket-Version: 13\r\n"
+                + String.join("", java.util.Arrays.stream(headerLines).map(h -> h + "\r\n").toList())
+                + "\r\n";
         socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
         return new RawWebSocket(socket, readHead(socket.getInputStream()));
     }
 
     public static RawWebSocket open(int port, String path) throws IOException {
-        return open(port, path, 0);
+        return open(port, path, 0, new String[0]);
     }
 
     private static String readHead(InputStream in) throws IOException {
