@@ -9,6 +9,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -54,8 +55,7 @@ final class SessionTransport implements Transport<ServerFrame> {
                 done.accept(new IllegalStateException("the session is closed"));
                 return;
             }
-            writer.write(frame instanceof Delivery d && d.wire() != null ? d.wire()
-                    : WebSocketFrames.text(codec.encode(frame)), done);
+            writer.write(wire(frame), done);
             return;
         }
         try {
@@ -64,6 +64,38 @@ final class SessionTransport implements Transport<ServerFrame> {
             // the session closed under us; the container reports the close itself
             done.accept(e);
         }
+    }
+
+    /** With a frame writer, several frames go out in one write (one system call, not one each). */
+    @Override
+    public boolean writesBatches() {
+        return writer != null;
+    }
+
+    @Override
+    public void send(List<ServerFrame> frames, Consumer<Throwable> done) {
+        if (!session.isOpen()) {
+            done.accept(new IllegalStateException("the session is closed"));
+            return;
+        }
+        byte[][] wires = new byte[frames.size()][];
+        int length = 0;
+        for (int i = 0; i < wires.length; i++) {
+            wires[i] = wire(frames.get(i));
+            length += wires[i].length;
+        }
+        byte[] all = new byte[length];
+        int at = 0;
+        for (byte[] w : wires) {
+            System.arraycopy(w, 0, all, at, w.length);
+            at += w.length;
+        }
+        writer.write(all, done);
+    }
+
+    /** A frame as WebSocket bytes: a delivery's are made once and shared by all its subscribers. */
+    private byte[] wire(ServerFrame frame) {
+        return frame instanceof Delivery d && d.wire() != null ? d.wire() : WebSocketFrames.text(codec.encode(frame));
     }
 
     @Override
