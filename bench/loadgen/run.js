@@ -123,11 +123,23 @@ function liveHeapKb(s) {
 class Workers {
   constructor(n) {
     this.list = [];
+    this.doneSeq = new Array(n).fill(0);
+    this.onAllDone = null;
     for (let i = 0; i < n; i++) {
       const w = fork(path.join(__dirname, 'worker.js'), [], { stdio: 'inherit' });
       w.waiters = [];
-      w.on('message', (m) => w.waiters.shift()(m));
+      w.on('message', (m) => (m.ev === 'done' ? this.onDone(i, m.seq) : w.waiters.shift()(m)));
       this.list.push(w);
+    }
+  }
+
+  /** A worker has had seq on all its connections; the lowest over workers is what everyone has. */
+  onDone(i, seq) {
+    if (seq > this.doneSeq[i]) {
+      this.doneSeq[i] = seq;
+      if (this.onAllDone) {
+        this.onAllDone(Math.min(...this.doneSeq));
+      }
     }
   }
 
@@ -143,10 +155,10 @@ class Workers {
   }
 
   /** Opens {@code total} subscribed connections split over the workers (and over urls, round robin). */
-  async open(urls, total, { topic, ownTopic = false, concurrency = 64 }) {
+  async open(urls, total, { topic, ownTopic = false, concurrency = 64, reportDone = false }) {
     const per = Math.ceil(total / this.list.length);
     const r = await this.all((i) => ({ cmd: 'open', url: urls[i % urls.length], start: i * per,
-      count: Math.max(0, Math.min(per, total - i * per)), topic, ownTopic, concurrency }));
+      count: Math.max(0, Math.min(per, total - i * per)), topic, ownTopic, concurrency, reportDone }));
     return { ok: r.reduce((a, x) => a + x.ok, 0), failed: r.reduce((a, x) => a + x.failed, 0),
       ms: Math.max(...r.map((x) => x.ms)) };
   }
@@ -188,8 +200,9 @@ const PAD = 'x'.repeat(48);
 /**
  * The publisher: one WebSocket connection (admin token; Herald started with HERALD_RATE raised so
  * that its per-connection limit does not apply). Closed loop: at most {@code window} messages
- * outstanding, where outstanding means not yet delivered back to the publisher's own subscription
- * (subscribed last, so delivered last), or, with ownTopic, not yet acknowledged.
+ * outstanding, where outstanding means not yet received by every subscriber (the workers report
+ * each seq all their connections have), or, with byAck (many topics), not yet acknowledged. The
+ * publisher also subscribes, and its own deliveries are checked and counted like the others.
  */
 class Publisher {
   constructor(url, { topics, window, rate = 0, byAck = false }) {
@@ -230,10 +243,6 @@ class Publisher {
       }
       this.selfSeq = seq;
       this.selfDelivered++;
-      if (!this.byAck) {
-        this.outstanding--;
-        this.pump();
-      }
       return;
     }
     const s = buf.toString();
@@ -249,6 +258,8 @@ class Publisher {
     } else if (s.includes('"type":"subscribed"')) {
       const f = JSON.parse(s);
       this.selfSeq = f.seq;
+      this.firstSeq = f.seq; // seqs this run publishes follow it
+      this.everyoneHas = f.seq;
       this.onSubscribed();
     } else if (s.includes('"type":"error"')) {
       this.errors = (this.errors || 0) + 1;
@@ -256,6 +267,19 @@ class Publisher {
         log('publisher got', s);
       }
     }
+  }
+
+  /** Every subscriber has everything up to {@code seq}. */
+  allHave(seq) {
+    if (!this.byAck && seq > this.everyoneHas) {
+      this.everyoneHas = seq;
+      this.outstanding = this.lastSeqSent() - seq;
+      this.pump();
+    }
+  }
+
+  lastSeqSent() {
+    return this.firstSeq + this.sent;
   }
 
   publishOne() {
@@ -351,13 +375,14 @@ async function fanout(kind, subs, opts = {}) {
   const workers = new Workers(WORKERS);
   try {
     const topic = 'bench.fanout';
-    const opened = await workers.open([server.url], subs, { topic });
+    const opened = await workers.open([server.url], subs, { topic, reportDone: !opts.rate });
     if (opened.failed) {
       throw new Error(`${opened.failed} of ${subs} subscribers could not connect`);
     }
     const pub = new Publisher(server.url, { topics: [topic], window: opts.rate ? 1e9 : WINDOW, rate: opts.rate || 0 });
     pub.subscribersPerMessage = subs + 1;
     await pub.connect(topic);
+    workers.onAllDone = (seq) => pub.allHave(seq);
     const r = await drive([server], workers, pub, opts);
     pub.close();
     return { server: kind, subscribers: subs, ...(opts.rate ? { rate: opts.rate } : { window: WINDOW }), ...r };
@@ -445,13 +470,14 @@ async function cluster(subs) {
   const workers = new Workers(WORKERS);
   try {
     const topic = 'bench.cluster';
-    const opened = await workers.open([a.url, b.url], subs, { topic });
+    const opened = await workers.open([a.url, b.url], subs, { topic, reportDone: true });
     if (opened.failed) {
       throw new Error(`${opened.failed} of ${subs} subscribers could not connect`);
     }
     const pub = new Publisher(a.url, { topics: [topic], window: WINDOW });
     pub.subscribersPerMessage = subs + 1;
     await pub.connect(topic);
+    workers.onAllDone = (seq) => pub.allHave(seq);
     const r = await drive([a, b], workers, pub, {});
     pub.close();
     r.redis_cpu_cores = undefined;
@@ -517,6 +543,7 @@ async function main() {
         try {
           const r = await fn(kind);
           r.round = round;
+          r.loadavg_1m = +os.loadavg()[0].toFixed(2); // the machine is shared: say how busy it was
           runs.push(r);
           log(JSON.stringify(r));
         } catch (e) {

@@ -25,6 +25,22 @@ function intAt(buf, i) {
   return v;
 }
 
+// With reportDone, every seq received by all of this worker's connections is reported to the
+// orchestrator, whose publisher keeps its window on what every subscriber has, not just itself.
+let reportDone = false;
+let expected = 0;
+const counts = new Map();
+
+function countDone(seq) {
+  const n = (counts.get(seq) || 0) + 1;
+  if (n >= expected) {
+    counts.delete(seq);
+    process.send({ ev: 'done', seq });
+  } else {
+    counts.set(seq, n);
+  }
+}
+
 function onDelivery(c, buf) {
   // deliveries start {"type":"message", and carry the publisher's send time as data.t
   const s = buf.indexOf(SEQ, 20);
@@ -38,6 +54,9 @@ function onDelivery(c, buf) {
     dupOrReorder++;
   }
   delivered++;
+  if (reportDone) {
+    countDone(seq);
+  }
   const t = buf.indexOf(T, s);
   if (t > 0) {
     record(hist, nowUs() - parseFloat(buf.latin1Slice(t + 4, t + 24)));
@@ -104,7 +123,10 @@ async function openAll(spec) {
 
 process.on('message', async (m) => {
   if (m.cmd === 'open') {
-    process.send({ ev: 'opened', ...(await openAll(m)) });
+    const r = await openAll(m);
+    reportDone = !!m.reportDone;
+    expected = conns.length;
+    process.send({ ev: 'opened', ...r });
   } else if (m.cmd === 'snap') {
     process.send({ ev: 'snap', delivered, gaps, dupOrReorder, unexpectedCloses, closeCodes, hist: Array.from(hist) });
   } else if (m.cmd === 'resetHist') {

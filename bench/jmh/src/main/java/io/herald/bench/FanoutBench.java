@@ -7,6 +7,9 @@ import io.herald.protocol.ClientFrame;
 import io.herald.protocol.ServerFrame;
 import io.herald.session.HeraldNode;
 import io.herald.session.PushSession;
+import io.herald.security.Access;
+import io.herald.security.Identity;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +80,7 @@ public class FanoutBench {
         node = new HeraldNode(HeraldConfig.load(HeraldConfig.Runtime.STANDALONE, new Settings(p, Map.of())));
         HeraldNode.install(node);
         for (int i = 0; i < subscribers; i++) {
-            PushSession s = node.openPush(new Immediate());
+            PushSession s = node.openPush(new Immediate(), new Identity("bench" + i, Access.EVERYTHING, Instant.MAX));
             s.onFrame(new ClientFrame.Subscribe("bench.fanout", null, null, null));
             sessions.add(s);
         }
