@@ -14,7 +14,11 @@ const COLORS = { herald: '#2b6cb0', tyrus: '#a0aec0', node: '#68a063' };
 
 function median(xs) {
   const s = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
-  return s.length ? s[Math.floor((s.length - 1) / 2)] : 0;
+  if (!s.length) {
+    return 0;
+  }
+  const m = s.length >> 1;
+  return +(s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2).toFixed(2);
 }
 
 const panels = [];
@@ -42,13 +46,14 @@ const W = 520;
 const PH = 150;
 const cols = 2;
 const rows = Math.ceil(panels.length / cols);
-const H = rows * PH + 60;
+const H = rows * PH + 70;
 let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W * cols}" height="${H}" font-family="sans-serif" font-size="12">\n`;
 svg += `<rect width="100%" height="100%" fill="white"/>\n`;
-svg += `<text x="10" y="20" font-size="15" font-weight="bold">Herald vs bare Tyrus vs Node ws — same run, median of ${results.rounds} alternating rounds (${results.started.slice(0, 16)}Z, ${results.machine.nproc} cores, generator on the same box)</text>\n`;
+svg += `<text x="10" y="18" font-size="15" font-weight="bold">Herald vs bare Tyrus vs Node ws: same run, median of ${results.rounds} alternating rounds</text>\n`;
+svg += `<text x="10" y="34" fill="#555">${results.started.slice(0, 16)}Z, ${results.machine.nproc} cores shared with the load generator and other builds; see docs/benchmarks.md for what limits each number</text>\n`;
 panels.forEach((p, i) => {
   const x0 = (i % cols) * W + 10;
-  const y0 = Math.floor(i / cols) * PH + 40;
+  const y0 = Math.floor(i / cols) * PH + 48;
   const max = Math.max(...p.bars.map((b) => b.value), 1e-9);
   svg += `<text x="${x0}" y="${y0 + 14}" font-weight="bold">${p.title}</text>\n`;
   p.bars.forEach((b, j) => {

@@ -92,7 +92,7 @@ async function startServer(kind, extraEnv = {}) {
 
 async function stopServer(s) {
   if (process.env.BENCH_JFR_DIR && isJava(s)) {
-    // profile: start the JVMs with BENCH_JAVA_OPTS='... -XX:StartFlightRecording=name=bench,settings=profile'
+    // profile (BENCH_JFR_DIR=dir): the recording started after the warm-up, one .jfr per server
     spawnSync('jcmd', [String(s.pid), 'JFR.dump', 'name=bench',
       `filename=${path.join(process.env.BENCH_JFR_DIR, `${s.kind}-${s.port}.jfr`)}`]);
   }
@@ -327,6 +327,10 @@ class Publisher {
 async function drive(servers, workers, pub, { warm = WARM, measure = MEASURE }) {
   pub.start();
   await sleep(warm * 1000);
+  if (process.env.BENCH_JFR_DIR) {
+    // profile the measuring window only (dumped by stopServer)
+    servers.filter(isJava).forEach((s) => spawnSync('jcmd', [String(s.pid), 'JFR.start', 'name=bench', 'settings=profile']));
+  }
   const s0 = await workers.snap();
   await workers.resetHist();
   const self0 = pub.selfDelivered;
@@ -498,7 +502,11 @@ function order(round) {
 
 function median(xs) {
   const s = xs.filter((x) => typeof x === 'number' && isFinite(x)).sort((p, q) => p - q);
-  return s.length ? s[Math.floor((s.length - 1) / 2)] : null;
+  if (!s.length) {
+    return null;
+  }
+  const m = s.length >> 1;
+  return +(s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2).toFixed(3);
 }
 
 /** Herald's figures over each peer's, round by round (same run), and their median. */

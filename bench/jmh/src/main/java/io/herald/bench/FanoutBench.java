@@ -7,7 +7,6 @@ import io.herald.protocol.ClientFrame;
 import io.herald.protocol.ServerFrame;
 import io.herald.session.HeraldNode;
 import io.herald.session.PushSession;
-import io.herald.security.Access;
 import io.herald.security.Identity;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,10 +76,11 @@ public class FanoutBench {
         p.setProperty("herald.node", "jmh");
         p.setProperty("herald.dev", "false");
         p.setProperty("herald.history.size", "100");
+        p.setProperty("herald.jwt.secret", "herald-bench-secret-0123456789-abcdefghijklmnop");
         node = new HeraldNode(HeraldConfig.load(HeraldConfig.Runtime.STANDALONE, new Settings(p, Map.of())));
         HeraldNode.install(node);
         for (int i = 0; i < subscribers; i++) {
-            PushSession s = node.openPush(new Immediate(), new Identity("bench" + i, Access.EVERYTHING, Instant.MAX));
+            PushSession s = node.openPush(new Immediate(), new Identity("bench" + i, io.herald.security.Scope.parse("bench" + i, "admin"), Instant.MAX));
             s.onFrame(new ClientFrame.Subscribe("bench.fanout", null, null, null));
             sessions.add(s);
         }
