@@ -7,8 +7,11 @@
 # Run: docker run -p 8080:8080 --ulimit nofile=65536:65536 --stop-timeout 20 herald
 #   --ulimit: every WebSocket is a file descriptor; HERALD_MAX_CONNECTIONS is 50000 by default.
 #   --stop-timeout: Docker's default 10 s equals Herald's graceful shutdown; give it room.
-# Settings: -e HERALD_X_Y=... (see docs/operations.md). On Payara and WildFly the few settings
-# pinned by server-config/ are system properties, which win over the environment.
+# Settings: -e HERALD_X_Y=... (see docs/operations.md). Every image needs a token key, e.g.
+#   -e HERALD_JWT_SECRET=<at least 32 bytes>   (or -e HERALD_JWT_PUBLIC_KEY=<PEM>)
+# without one Herald refuses every connection with 401 and says so in its log. On Payara and
+# WildFly the few settings pinned by server-config/ are system properties, which win over the
+# environment.
 #
 # The base image tags follow the publishers' naming but were NOT pulled or built here (no Docker
 # engine where this was written); override them with --build-arg if a tag has moved.
@@ -39,8 +42,9 @@ RUN groupadd --system herald \
 COPY --from=build /src/target/herald-standalone.jar /opt/herald/herald-standalone.jar
 COPY --from=build /health /opt/herald/health
 # The launcher binds 127.0.0.1 by default: in a container that is unreachable from outside.
-# Dev mode (anonymous guests, echo) is the launcher's default when no JWT key is set; an image
-# listening on 0.0.0.0 must not fall into it by omission. For a local try: -e HERALD_DEV=true.
+# Dev mode (tokens for anyone at /api/dev/token, echo) is the launcher's default when no JWT key
+# is set; an image listening on 0.0.0.0 must not fall into it by omission. For a local try only:
+# -e HERALD_DEV=true.
 ENV HERALD_HOST=0.0.0.0 \
     HERALD_PORT=8080 \
     HERALD_DEV=false

@@ -12,6 +12,14 @@ export interface StateDetail {
   attempt?: number;
   /** `reconnecting`: milliseconds until this try. */
   delay?: number;
+  /**
+   * `reconnecting`: the last try closed before the WebSocket opened. Its handshake was refused
+   * (HTTP 401: no, bad or expired token; 403: Origin or room not allowed; 503: server full), which
+   * a browser reports only as a close 1006, or the server could not be reached.
+   */
+  refused?: boolean;
+  /** `reconnecting`: tries in a row that closed before opening; at 3 an `error` (`handshake_failed`) says so. */
+  failures?: number;
   /** `closed`: why the client stopped, when it was not `close()`. */
   error?: HeraldError;
 }
@@ -90,15 +98,33 @@ export interface PresenceChange {
   user?: string;
 }
 
-export type TokenReason = 'connect' | 'reconnect' | 'expired';
+/**
+ * Why a token is asked for: the first connection; a reconnect after a connection that worked; a
+ * 4001 close (the token expired, a new one is needed); or the last try's handshake failed before
+ * the socket opened (a 401 looks like this to a browser, and so does an unreachable server), so a
+ * cached token should not be trusted.
+ */
+export type TokenReason = 'connect' | 'reconnect' | 'expired' | 'refused';
+
+export interface TokenContext {
+  reason: TokenReason;
+  /**
+   * The token the last try used, if any. A token function shared by several clients (a `Herald`
+   * and its rooms) can compare it with its cache: if they differ, another client already replaced it.
+   */
+  previous?: string;
+}
+
 export type TokenSource =
   | string
-  | ((context: { reason: TokenReason }) => string | null | undefined | Promise<string | null | undefined>);
+  | ((context: TokenContext) => string | null | undefined | Promise<string | null | undefined>);
 
 export interface HeraldOptions {
   /**
-   * Sent as the `access_token` query parameter. A function is called again before every connection
-   * attempt (with `reason: 'expired'` after a 4001 close), so it can return a fresh token.
+   * Sent as the `access_token` query parameter on every connection attempt. A function (it may be
+   * async) is called again before each one, told why, so it can return a fresh token; after a 4001
+   * close (`reason: 'expired'`) the client reconnects at once. A string token that expires stops the
+   * client with `token_expired`.
    */
   token?: TokenSource;
   /** A WebSocket constructor, when the runtime has no global one. */
@@ -131,6 +157,7 @@ export interface Subscription {
  * A server `error` (its `code` is the server's: `bad_request`, `forbidden`, `rate_limited`,
  * `too_many_subscriptions`, `unavailable`, `internal`) or a client-side failure: `timeout`,
  * `disconnected`, `closed`, `closed_by_server`, `token_expired`, `token_failed`,
+ * `handshake_failed` (3 tries in a row closed before opening; the client goes on trying),
  * `connection_refused`, `unsubscribed`.
  */
 export class HeraldError extends Error {

@@ -7,7 +7,8 @@
  *
  * ```js
  * import { Herald } from '/herald/herald.js';
- * const herald = new Herald();                      // on a page served by Herald: its own /ws/push
+ * // on a page served by Herald: its own /ws/push; the token function is asked before every connection
+ * const herald = new Herald(undefined, { token: async () => (await (await fetch('/my-app/herald-token')).json()).token });
  * herald.subscribe('orders.42', (m) => console.log(m.seq, m.data));
  * const ack = await herald.publish('orders.42', { status: 'shipped' });
  * ```
@@ -29,6 +30,13 @@ const FATAL_CLOSES = new Map([
   [1009, 'a message was over the server\'s size limit'],
 ]);
 const TOKEN_EXPIRED = 4001;
+/**
+ * Handshakes in a row that failed before the socket opened, after which the `error` event says so.
+ * A browser cannot tell a refused handshake (401 no or bad token, 403 Origin or room not allowed,
+ * 503 server full) from an unreachable server: both are a close 1006 without an open. Either way
+ * the client keeps trying with backoff; the error is there so that the page can tell its user.
+ */
+const HANDSHAKE_FAILURES_REPORTED = 3;
 
 /** Subscribe errors worth another try on the same connection: the server was busy, not the request wrong. */
 const TRANSIENT_ERRORS = new Set(['rate_limited', 'unavailable', 'internal']);
@@ -49,6 +57,10 @@ const DEFAULTS = Object.freeze({
  * @property {string} [reason]   its reason, or why the client gave up on the connection
  * @property {number} [attempt]  reconnecting: how many tries since the last good connection, from 1
  * @property {number} [delay]    reconnecting: milliseconds until the next try
+ * @property {boolean} [refused] reconnecting: the last try closed before the WebSocket opened: its
+ *   handshake was refused (HTTP 401, 403 or 503, which a browser does not show) or the server was
+ *   not reachable
+ * @property {number} [failures] reconnecting: how many tries in a row closed before opening
  * @property {Error}  [error]    closed: why the client stopped, when it was not `close()`
  *
  * @typedef {object} MessageFrame  the server's `message` frame, as it arrived
@@ -81,12 +93,24 @@ const DEFAULTS = Object.freeze({
  * @property {string} node
  * @property {number} heartbeat  milliseconds
  *
- * @typedef {string | ((context: {reason: 'connect' | 'reconnect' | 'expired'}) => (string | null | undefined | Promise<string | null | undefined>))} TokenSource
+ * @typedef {'connect' | 'reconnect' | 'expired' | 'refused'} TokenReason  why a token is asked for:
+ *   the first connection; a reconnect after a connection that worked; a 4001 close (the token
+ *   expired: a new one is needed); or the last attempt's handshake failed before the socket opened
+ *   (a 401 for a bad or expired token looks like this to a browser, and so does an unreachable
+ *   server), so a cached token should not be trusted
+ *
+ * @typedef {object} TokenContext
+ * @property {TokenReason} reason
+ * @property {string} [previous]  the token the last attempt used, if any: a token function shared
+ *   by several clients can compare it with its cache to see whether another client already
+ *   replaced it
+ *
+ * @typedef {string | ((context: TokenContext) => (string | null | undefined | Promise<string | null | undefined>))} TokenSource
  *
  * @typedef {object} HeraldOptions
- * @property {TokenSource} [token]  sent as the `access_token` query parameter; a function is called
- *   again before every connection attempt (with `reason: 'expired'` after a 4001 close), so it can
- *   hand out a fresh token
+ * @property {TokenSource} [token]  sent as the `access_token` query parameter; a function (it may be
+ *   async) is called again before every connection attempt, with the reason, so it can hand out a
+ *   fresh token; after a 4001 close (`reason: 'expired'`) the client reconnects at once with it
  * @property {typeof WebSocket} [WebSocket]  a WebSocket constructor, when the runtime has no global one
  * @property {boolean} [reconnect=true]  false: stop at the first lost connection
  * @property {number} [initialDelay=500]  first backoff step in ms
@@ -99,7 +123,7 @@ const DEFAULTS = Object.freeze({
  * An Error from Herald: a server `error` frame (its `code` is the server's, e.g. `bad_request`,
  * `forbidden`, `rate_limited`), or a client-side failure with one of the codes `timeout`,
  * `disconnected`, `closed`, `closed_by_server`, `token_expired`, `token_failed`,
- * `connection_refused`, `unsubscribed`.
+ * `handshake_failed`, `connection_refused`, `unsubscribed`.
  */
 export class HeraldError extends Error {
   /**
@@ -220,8 +244,16 @@ class Connection extends Emitter {
   #state = null;
   #stopped = false;
   #attempt = 0;
+  /** attempts in a row whose socket closed before it opened */
+  #failures = 0;
+  /** whether the current socket has opened (its handshake succeeded) */
+  #opened = false;
+  /** bumped by every attempt and every retry, so that a token fetch that lost the race goes no further */
+  #generation = 0;
   #connectedOnce = false;
   #tokenReason = 'connect';
+  /** @type {string | undefined} the token of the last attempt */
+  #lastToken;
   #retryTimer = null;
   #connectTimer = null;
   #heartbeatTimer = null;
@@ -350,15 +382,21 @@ class Connection extends Emitter {
     clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
     if (!this.#connectedOnce && this.#attempt === 0) this.#setState('connecting', {});
+    const generation = ++this.#generation;
     let token;
     try {
-      token = typeof this.#token === 'function' ? await this.#token({ reason: this.#tokenReason }) : this.#token;
+      token = typeof this.#token === 'function'
+        ? await this.#token({ reason: this.#tokenReason, previous: this.#lastToken })
+        : this.#token;
     } catch (error) {
+      if (this.#stopped || generation !== this.#generation) return;
       this._emit('error', new HeraldError('token_failed', `the token function failed: ${error?.message ?? error}`));
       this.#retry(1006, 'no token');
       return;
     }
-    if (this.#stopped || this.#ws) return; // closed, or another attempt won while the token was fetched
+    // closed, or reconnect()/another attempt came while the token was fetched: that one goes on
+    if (this.#stopped || this.#ws || generation !== this.#generation) return;
+    this.#lastToken = token ? String(token) : undefined;
     const url = new URL(this.#url);
     if (token) url.searchParams.set('access_token', String(token));
     let ws;
@@ -369,11 +407,15 @@ class Connection extends Emitter {
       return;
     }
     this.#ws = ws;
+    this.#opened = false;
     this.#lastHeard = Date.now();
     // an attempt that never gets its welcome (a proxy that accepts and then says nothing) must not hang forever
     this.#connectTimer = setTimeout(() => {
       if (this.#ws === ws) this.#abandon(4003, 'no welcome within the connect timeout');
     }, this.#options.connectTimeout);
+    ws.addEventListener('open', () => {
+      if (this.#ws === ws) this.#opened = true;
+    });
     ws.addEventListener('message', (event) => {
       if (this.#ws !== ws) return;
       this.#lastHeard = Date.now();
@@ -428,6 +470,7 @@ class Connection extends Emitter {
     clearTimeout(this.#connectTimer);
     this.#welcome = frame;
     this.#attempt = 0;
+    this.#failures = 0;
     this.#tokenReason = 'reconnect';
     this.#connectedOnce = true;
     this.#setState('connected', {});
@@ -441,10 +484,23 @@ class Connection extends Emitter {
 
   #startHeartbeat(interval) {
     clearInterval(this.#heartbeatTimer);
-    this.#lastPing = Date.now();
     // checking twice per interval keeps detection close to the 2 intervals the protocol recommends
+    const every = Math.max(50, interval / 2);
+    let lastTick = Date.now();
+    this.#lastPing = lastTick;
     this.#heartbeatTimer = setInterval(() => {
       const now = Date.now();
+      const late = now - lastTick > 2 * every;
+      lastTick = now;
+      if (late) {
+        // Our own timers were held up: a busy page, a background tab whose timers the browser
+        // throttles, a laptop that just woke. The silence may be ours, not the server's, whose
+        // answers could not be sent for want of our pings: ask now, and judge at a later check.
+        this.#lastHeard = Math.max(this.#lastHeard, now - 2 * interval + Math.min(interval, 5000));
+        this.#lastPing = now;
+        this._send({ type: 'ping' });
+        return;
+      }
       if (now - this.#lastHeard > 2 * interval) {
         this.#abandon(4004, `nothing heard from the server for ${now - this.#lastHeard} ms`);
         return;
@@ -453,7 +509,7 @@ class Connection extends Emitter {
         this.#lastPing = now;
         this._send({ type: 'ping' });
       }
-    }, Math.max(50, interval / 2));
+    }, every);
   }
 
   /**
@@ -472,6 +528,10 @@ class Connection extends Emitter {
   }
 
   #onClose(code, reason, delay) {
+    // a socket that never opened had its handshake refused, or never reached the server (4002: the
+    // application asked for the reconnect, whatever the socket's state)
+    const refused = !this.#opened && code !== 4002;
+    this.#opened = false;
     this.#teardown();
     this._onDisconnect();
     this.#failRequests((request) => new HeraldError('disconnected',
@@ -493,11 +553,13 @@ class Connection extends Emitter {
       this.#retry(code, reason, 0); // a new token fixes it: no reason to wait
       return;
     }
-    this.#retry(code, reason, delay);
+    if (!refused) this.#tokenReason = this.#connectedOnce ? 'reconnect' : 'connect';
+    this.#retry(code, reason, delay, refused);
   }
 
-  #retry(code, reason, delay) {
+  #retry(code, reason, delay, refused = false) {
     this.#ws = null;
+    this.#generation++;
     if (!this.#options.reconnect) {
       this.#stop(new HeraldError('disconnected', `the connection closed (${code})`, { closeCode: code }), code, reason);
       return;
@@ -508,7 +570,26 @@ class Connection extends Emitter {
       const step = Math.min(this.#options.maxDelay, this.#options.initialDelay * 2 ** (attempt - 1));
       delay = Math.round(step / 2 + Math.random() * step / 2);
     }
-    this.#setState('reconnecting', { code, reason, attempt, delay });
+    const detail = { code, reason, attempt, delay };
+    if (refused) {
+      // the token may be why (a 401 looks like this): the token function should not reuse a cached one
+      this.#tokenReason = 'refused';
+      detail.refused = true;
+      detail.failures = ++this.#failures;
+      if (!reason) {
+        detail.reason = 'the connection closed before it opened: the handshake was refused '
+          + '(no or bad token, Origin or room not allowed, server full) or the server is unreachable';
+      }
+    } else {
+      this.#failures = 0;
+    }
+    this.#setState('reconnecting', detail);
+    if (refused && this.#failures === HANDSHAKE_FAILURES_REPORTED) {
+      this._emit('error', new HeraldError('handshake_failed', `${this.#failures} connection attempts in a row `
+        + `to ${this.#url.href} failed before the WebSocket opened. The server may have refused them `
+        + '(401: no, bad or expired token; 403: Origin or room not allowed; 503: full or shutting down) '
+        + 'or may be unreachable; the client keeps trying with backoff', { closeCode: code }));
+    }
     clearTimeout(this.#retryTimer);
     this.#retryTimer = setTimeout(() => this.#connect(), delay);
   }
@@ -593,7 +674,9 @@ class Connection extends Emitter {
  *
  * Events (`on(event, listener)`, which returns a function that removes the listener):
  * - `state` `(state, detail)`: `connecting` → `connected` → `reconnecting` (repeated, with
- *   `attempt` and `delay`, for every try) → `connected` …, and finally `closed`.
+ *   `attempt` and `delay`, for every try; `refused` and `failures` when tries closed before the
+ *   socket opened, which is how a browser sees a handshake refused with 401 or 403) → `connected`
+ *   …, and finally `closed`.
  * - `welcome` `(frame)`: each new connection's welcome (session id, user, node, heartbeat).
  * - `subscribed` `(frame, info)`: every `subscribed` frame; `info.resumed` is true when it answered
  *   a resume (a subscribe with `since`), `info.since` the seq it resumed from.
@@ -602,7 +685,8 @@ class Connection extends Emitter {
  *   restart of an in-memory server). Reload what you built from the topic; the messages that
  *   follow are everything the server still has, from its new oldest.
  * - `error` `(HeraldError)`: an error not tied to a `publish` promise (a refused subscribe, a
- *   fatal close, a listener that threw).
+ *   fatal close, a token function that failed, `handshake_failed` after 3 tries in a row that
+ *   closed before opening, a listener that threw).
  */
 export class Herald extends Connection {
   /** topic -> {listeners, seq, epoch, active, ready, subscribeId, retryTimer} */

@@ -128,6 +128,37 @@ describe('token', () => {
     assert.deepEqual(reasons, ['connect', 'reconnect', 'expired']);
   });
 
+  test('the token function is told when the last handshake failed, and which token it used', async () => {
+    const server = scriptedServer();
+    const calls = [];
+    const herald = client(Herald, { WebSocket: server.WebSocket, token: async (context) => { calls.push(context); return `tok-${calls.length}`; } });
+    await until(() => server.sockets.length === 1, 'a socket');
+    server.sockets[0].drop(1006); // before open: how a browser sees a 401
+    await until(() => server.sockets.length === 2, 'a second try');
+    server.sockets[1].open();
+    assert.equal(herald.state, 'connected');
+    assert.deepEqual(calls, [{ reason: 'connect', previous: undefined }, { reason: 'refused', previous: 'tok-1' }]);
+  });
+
+  test('a reconnect() while the token is being fetched makes one socket, not two', async () => {
+    const server = scriptedServer();
+    let release;
+    let calls = 0;
+    const herald = client(Herald, {
+      WebSocket: server.WebSocket,
+      token: () => { calls++; return calls === 1 ? new Promise((resolve) => { release = resolve; }) : `tok-${calls}`; },
+    });
+    await until(() => release, 'the first token call');
+    herald.reconnect();
+    await until(() => server.sockets.length === 1, 'the reconnect\'s socket');
+    release('tok-late');
+    server.sockets[0].open();
+    await new Promise(setImmediate); // every microtask has run: the late token's continuation too
+    assert.equal(server.sockets.length, 1);
+    assert.equal(new URL(server.sockets[0].url).searchParams.get('access_token'), 'tok-2');
+    assert.equal(herald.state, 'connected');
+  });
+
   test('4001 reconnects at once with a fresh token', async () => {
     const server = scriptedServer();
     const herald = client(Herald, { WebSocket: server.WebSocket, token: () => 'fresh', initialDelay: 60_000, maxDelay: 60_000 });
@@ -231,10 +262,40 @@ describe('failed attempts', () => {
   });
 });
 
+describe('refused handshakes', () => {
+  test('back off like any failure, say so in the state, and report once after 3 in a row', async () => {
+    const server = scriptedServer();
+    const herald = client(Herald, { WebSocket: server.WebSocket, initialDelay: 10, maxDelay: 40 });
+    const tries = [];
+    const errors = [];
+    herald.on('state', (state, detail) => { if (state === 'reconnecting') tries.push(detail); });
+    herald.on('error', (e) => errors.push(e));
+    for (let i = 0; i < 5; i++) {
+      await until(() => server.sockets.length === i + 1, `socket ${i + 1}`);
+      server.sockets[i].drop(1006); // a 401 or 403: the browser shows no status, only 1006 before open
+    }
+    await until(() => server.sockets.length === 6, 'socket 6');
+    assert.deepEqual(tries.map((t) => [t.attempt, t.refused, t.failures, t.code]),
+      [[1, true, 1, 1006], [2, true, 2, 1006], [3, true, 3, 1006], [4, true, 4, 1006], [5, true, 5, 1006]]);
+    const steps = [10, 20, 40, 40, 40];
+    tries.forEach((t, i) => assert.ok(t.delay >= steps[i] / 2 && t.delay <= steps[i], `try ${i + 1} waited ${t.delay}`));
+    assert.match(tries[0].reason, /refused|unreachable/);
+    assert.equal(errors.length, 1, 'reported once, not for every try');
+    assert.equal(errors[0].code, 'handshake_failed');
+    assert.match(errors[0].message, /401.*403/s);
+    assert.equal(herald.state, 'reconnecting', 'it keeps trying');
+
+    server.sockets[5].open();
+    server.sockets[5].drop(1006); // after a welcome: a lost connection, not a refusal
+    assert.deepEqual([tries.at(-1).attempt, tries.at(-1).refused, tries.at(-1).failures], [1, undefined, undefined]);
+  });
+});
+
 describe('backoff', () => {
   test('grows exponentially up to the ceiling, with jitter, and starts over after a good connection', async () => {
     const server = scriptedServer();
     const herald = client(Herald, { WebSocket: server.WebSocket, initialDelay: 10, maxDelay: 40 });
+    herald.on('error', () => {}); // handshake_failed, which the test above is about
     const delays = [];
     herald.on('state', (state, detail) => { if (state === 'reconnecting') delays.push([detail.attempt, detail.delay]); });
     for (let i = 0; i < 5; i++) {
@@ -395,7 +456,6 @@ describe('watchdog', () => {
     await until(() => server.sockets.length === 2, 'a replacement socket');
     const silentFor = Date.now() - opened;
     assert.ok(silentFor >= 200, `dropped after ${silentFor} ms, before two heartbeats`);
-    assert.ok(silentFor < 1000, `dropped only after ${silentFor} ms`);
     assert.ok(server.sockets[0].frames('ping').length >= 1, 'it pinged first');
     assert.ok(server.sockets[0].closedByClient, 'the dead socket was closed');
     assert.deepEqual(states.find(([state]) => state === 'reconnecting'), ['reconnecting', 4004]);
@@ -406,17 +466,49 @@ describe('watchdog', () => {
     const herald = client(Herald, { WebSocket: server.WebSocket });
     await until(() => server.sockets.length === 1, 'a socket');
     const socket = server.sockets[0];
-    socket.open({ heartbeat: 50 });
+    socket.open({ heartbeat: 200 });
     let answered = 0;
     await until(() => {
       for (const ping of socket.frames('ping').slice(answered)) {
         socket.receive({ type: 'pong', id: ping.id });
         answered++;
       }
-      return answered >= 8; // 8 heartbeats, four times the watchdog's limit
-    }, 'eight pings');
+      return answered >= 5; // 5 heartbeats, more than twice the watchdog's limit
+    }, 'five pings');
     assert.equal(server.sockets.length, 1);
     assert.equal(herald.state, 'connected');
+  });
+
+  /** Holds the event loop, as a busy page, a throttled background tab or a sleeping laptop does. */
+  function stall(ms) {
+    const until = Date.now() + ms;
+    while (Date.now() < until) { /* busy */ }
+  }
+
+  test('a page whose own timers were held up pings before it judges, and keeps a connection that answers', async () => {
+    const server = scriptedServer();
+    const herald = client(Herald, { WebSocket: server.WebSocket });
+    await until(() => server.sockets.length === 1, 'a socket');
+    const socket = server.sockets[0];
+    socket.open({ heartbeat: 100 });
+    const pingsBefore = socket.frames('ping').length;
+    stall(500); // five heartbeats without a chance to ping or to hear anything
+    await until(() => socket.frames('ping').length > pingsBefore, 'a ping after the stall');
+    assert.equal(herald.state, 'connected', 'not dropped for a silence that was the page\'s own');
+    socket.receive({ type: 'pong' });
+    assert.equal(server.sockets.length, 1);
+  });
+
+  test('after a stall, a connection that does not answer is dropped', async () => {
+    const server = scriptedServer();
+    const herald = client(Herald, { WebSocket: server.WebSocket });
+    const states = [];
+    herald.on('state', (state, detail) => states.push([state, detail.code]));
+    await until(() => server.sockets.length === 1, 'a socket');
+    server.sockets[0].open({ heartbeat: 100 });
+    stall(500);
+    await until(() => server.sockets.length === 2, 'a replacement socket');
+    assert.deepEqual(states.find(([state]) => state === 'reconnecting'), ['reconnecting', 4004]);
   });
 });
 

@@ -1,10 +1,10 @@
-// The demo page at /herald/ in headless Chromium: loading, chat and presence, REST publishes,
-// publish() errors, and the screenshot in docs/.
+// The demo page at /herald/ in headless Chromium: loading with a dev token, chat and presence,
+// picking a name, REST publishes, publish() errors, and the screenshot in docs/.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { BASE, SCREENSHOT, launchBrowser, newContext, openPage, publish, uniqueTopic, waitFor } from './support.mjs';
+import { BASE, DEMO_SCOPE, SCREENSHOT, launchBrowser, newContext, openPage, publish, uniqueTopic, waitFor } from './support.mjs';
 
 let browser;
 
@@ -16,7 +16,7 @@ after(async () => {
   await browser?.close();
 });
 
-/** The user the page's chat connection is (a new guest per connection until authentication lands). */
+/** The user the page's chat connection is, as the server's welcome says. */
 async function chatUser(page) {
   await page.waitForSelector('#chat-state[data-state="connected"]');
   return page.evaluate(() => window.heraldDemo.room.welcome.user);
@@ -26,7 +26,12 @@ async function subscribed(page, topic) {
   await page.waitForFunction((t) => window.heraldDemo?.herald.position(t)?.epoch, topic);
 }
 
-test('the demo page loads without console errors and shows live prices', async () => {
+/** A user name no other test uses. */
+function uniqueUser(name) {
+  return uniqueTopic(name).replace(/\./g, '-');
+}
+
+test('the demo page gets a dev token, loads without console errors and shows live prices', async () => {
   const context = await newContext(browser);
   try {
     const page = await openPage(context, `${BASE}/herald/`);
@@ -40,23 +45,29 @@ test('the demo page loads without console errors and shows live prices', async (
     const symbols = await page.$$eval('#ticker tbody th', (cells) => cells.map((c) => c.textContent));
     assert.deepEqual(symbols, ['HRLD', 'ACME', 'GLBX', 'INIT', 'NOVA']);
     assert.match(await page.textContent('#ticker tbody tr td.price'), /^\d+\.\d\d$/);
-    assert.match(await page.textContent('#me'), /^guest-/);
+    // a random name by default, the same for both connections: one dev token serves both
+    const me = await page.textContent('#me');
+    assert.match(me, /^guest-[0-9a-f]{6}$/);
+    assert.deepEqual(await page.evaluate(() => [window.heraldDemo.herald.welcome.user, window.heraldDemo.room.welcome.user]), [me, me]);
+    assert.match(await page.textContent('#token-info'), new RegExp(`^dev token for ${me} · scope ${DEMO_SCOPE.replace(/\*/g, '\\*')} · valid until `));
+    assert.equal(await page.isHidden('#auth-notice'), true);
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();
   }
 });
 
-test('two browser contexts chat and see each other\'s presence', async () => {
+test('two browser contexts chat and see each other\'s presence, also after one picks another name', async () => {
   const room = uniqueTopic('room');
+  const userA = uniqueUser('alice');
+  const userB = uniqueUser('bob');
   const alice = await newContext(browser);
   const bob = await newContext(browser);
   try {
-    const a = await openPage(alice, `${BASE}/herald/?room=${room}`);
-    const b = await openPage(bob, `${BASE}/herald/?room=${room}`);
-    const userA = await chatUser(a);
-    const userB = await chatUser(b);
-    assert.notEqual(userA, userB);
+    const a = await openPage(alice, `${BASE}/herald/?room=${room}&user=${userA}`);
+    const b = await openPage(bob, `${BASE}/herald/?room=${room}&user=${userB}`);
+    assert.equal(await chatUser(a), userA);
+    assert.equal(await chatUser(b), userB);
     assert.equal(await a.textContent('#room-name'), room);
 
     await a.waitForSelector(`#members li[data-user="${userB}"]`);
@@ -78,9 +89,25 @@ test('two browser contexts chat and see each other\'s presence', async () => {
       assert.deepEqual(seqs, [1, 2]);
     }
 
-    await bob.close();
+    // B picks another name: both its connections come back as that user, with a token for it
+    const renamed = uniqueUser('robert');
+    await b.fill('#name', renamed);
+    await b.press('#name', 'Enter');
+    await a.waitForSelector(`#members li[data-user="${renamed}"]`);
     await a.waitForSelector(`#members li[data-user="${userB}"]`, { state: 'detached' });
-    await a.waitForSelector(`#chat li.notice:has-text("${userB} left")`);
+    await b.waitForSelector(`#members li.me[data-user="${renamed}"]`);
+    await b.waitForFunction((name) => window.heraldDemo.herald.welcome?.user === name, renamed);
+    assert.equal(await b.textContent('#me'), renamed);
+    await b.fill('#chat-text', 'B again, renamed');
+    await b.press('#chat-text', 'Enter');
+    await a.waitForSelector(`#chat li[data-from="${renamed}"][data-seq="3"]:has-text("B again, renamed")`);
+    await b.waitForSelector(`#chat li.mine[data-seq="3"]`);
+    // the room's replay on B's new connection did not repeat anything
+    assert.deepEqual(await b.$$eval('#chat li[data-seq]', (items) => items.map((li) => Number(li.dataset.seq))), [1, 2, 3]);
+
+    await bob.close();
+    await a.waitForSelector(`#members li[data-user="${renamed}"]`, { state: 'detached' });
+    await a.waitForSelector(`#chat li.notice:has-text("${renamed} left")`);
     assert.deepEqual(a.errors, []);
     assert.deepEqual(b.errors, []);
   } finally {
@@ -89,8 +116,8 @@ test('two browser contexts chat and see each other\'s presence', async () => {
   }
 });
 
-test('a REST publish appears in the page, and so does one from the page\'s own form', async () => {
-  const topic = uniqueTopic('page.rest');
+test('a REST publish appears in the page; the page\'s own form publishes where its token allows, and shows a 403 elsewhere', async () => {
+  const topic = uniqueTopic('demo.rest');
   const context = await newContext(browser);
   try {
     const page = await openPage(context, `${BASE}/herald/?topic=${topic}`);
@@ -105,35 +132,49 @@ test('a REST publish appears in the page, and so does one from the page\'s own f
     await page.click('#notify-form button[type=submit]');
     await page.waitForSelector(`#notifications li[data-topic="${topic}"][data-seq="2"]:has-text("from the form")`);
     assert.match(await page.textContent('#notify-result'), /202: stored in .* as seq 2/);
-    assert.deepEqual(page.errors, []);
+
+    // outside demo.*: the visitor's token may not publish there, and the page says so
+    const elsewhere = uniqueTopic('orders');
+    await page.fill('#notify-topic', elsewhere);
+    await page.fill('#notify-text', 'not allowed');
+    await page.click('#notify-form button[type=submit]');
+    await page.waitForSelector('#notify-result:has-text("403 forbidden")');
+    assert.match(await page.textContent('#notify-result'), new RegExp(`not allowed to publish to ${elsewhere.replace(/\./g, '\\.')}`));
+    assert.equal(await page.inputValue('#notify-text'), 'not allowed', 'a refused message stays in the field');
+    // the 403 is the fetch's answer, which Chromium also logs as a failed resource load
+    assert.deepEqual(page.errors.filter((e) => !/status of 403/.test(e)), []);
   } finally {
     await context.close();
   }
 });
 
-test('publish() rejects with the server\'s error code', async () => {
+test('publish() rejects with the server\'s error code: forbidden outside the token\'s scope', async () => {
   const context = await newContext(browser);
   try {
     const page = await openPage(context, `${BASE}/herald/`);
-    // `forbidden` needs token scopes, which the server does not check yet; an invalid topic name
-    // is the refusal it can give today, and the same code path carries every error code
-    const outcome = await page.evaluate(async () => {
-      const { Herald } = await import('/herald/herald.js');
-      const herald = new Herald();
-      try {
-        const ack = await herald.publish('not a topic!', { x: 1 });
-        return { resolved: ack };
-      } catch (error) {
-        return { isError: error instanceof Error, name: error.name, code: error.code, topic: error.topic, message: error.message };
-      } finally {
-        herald.close();
+    await page.waitForSelector('#push-state[data-state="connected"]');
+    const topic = uniqueTopic('private');
+    const outcome = await page.evaluate(async (t) => {
+      const { herald } = window.heraldDemo;
+      const describe = (error) => ({ isError: error instanceof Error, name: error.name, code: error.code, topic: error.topic, message: error.message });
+      const results = {};
+      for (const [name, target] of [['forbidden', t], ['userTopic', 'user:someone-else'], ['badName', 'not a topic!']]) {
+        try {
+          results[name] = { resolved: await herald.publish(target, { x: 1 }) };
+        } catch (error) {
+          results[name] = describe(error);
+        }
       }
-    });
-    assert.equal(outcome.isError, true, JSON.stringify(outcome));
-    assert.equal(outcome.name, 'HeraldError');
-    assert.equal(outcome.code, 'bad_request');
-    assert.equal(outcome.topic, 'not a topic!');
-    assert.match(outcome.message, /topic/);
+      results.allowed = await herald.publish('demo.allowed', { x: 1 });
+      results.state = herald.state;
+      return results;
+    }, topic);
+    assert.deepEqual(outcome.forbidden, { isError: true, name: 'HeraldError', code: 'forbidden', topic,
+      message: `not allowed to publish to ${topic}` });
+    assert.equal(outcome.userTopic.code, 'forbidden', 'user: topics need admin');
+    assert.equal(outcome.badName.code, 'bad_request');
+    assert.equal(outcome.allowed.type, 'ack', 'within the scope it publishes');
+    assert.equal(outcome.state, 'connected', 'a refused publish leaves the connection open');
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();
@@ -144,8 +185,8 @@ test('screenshot of the demo page for docs/', async () => {
   const main = await newContext(browser);
   const other = await newContext(browser);
   try {
-    const page = await openPage(main, `${BASE}/herald/`);
-    const friend = await openPage(other, `${BASE}/herald/`);
+    const page = await openPage(main, `${BASE}/herald/?user=alice`);
+    const friend = await openPage(other, `${BASE}/herald/?user=bob`);
     await subscribed(page, 'demo.notifications');
     const friendUser = await chatUser(friend);
     await page.waitForSelector(`#members li[data-user="${friendUser}"]`);

@@ -1,5 +1,6 @@
 // Shared by the browser tests: the server under test (started by BrowserIT), Debian's Chromium
 // through playwright-core, a TCP proxy that can cut or freeze connections, and condition waits.
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ function required(name) {
 
 /** http://127.0.0.1:PORT of the Herald under test. */
 export const BASE = required('HERALD_BASE_URL');
-/** BrowserIT's control endpoint (restart the server). */
+/** BrowserIT's control endpoint (restart the server, mint short-lived tokens). */
 export const CONTROL = required('HERALD_CONTROL_URL');
 export const CHROMIUM = process.env.HERALD_CHROMIUM || '/usr/bin/chromium';
 export const SCREENSHOT = process.env.HERALD_SCREENSHOT || path.join(REPO, 'docs', 'demo.png');
@@ -86,6 +87,8 @@ export async function newContext(browser, options = {}) {
 export async function openPage(context, url) {
   const page = await context.newPage();
   page.errors = [];
+  page.sockets = []; // the URL of every WebSocket the page opened
+  page.on('websocket', (socket) => page.sockets.push(socket.url()));
   page.on('console', (message) => {
     if (message.type() === 'error') page.errors.push(`console.error: ${message.text()}`);
   });
@@ -112,16 +115,89 @@ export async function waitFor(probe, { timeout = 15_000, interval = 25, message 
   }
 }
 
-/** POST /herald/api/topics/{topic}/messages; returns the 202 body ({topic, seq, id}). */
+/** What the demo page asks its dev tokens for (demo.js DEMO_SCOPE). */
+export const DEMO_SCOPE = 'sub:* pub:chat.* pub:demo.*';
+
+/** A token from dev mode's POST /herald/api/dev/token (valid for an hour); no scope: the server's default. */
+export async function devToken(user, scope) {
+  const response = await fetch(`${BASE}/herald/api/dev/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(scope === undefined ? { user } : { user, scope }),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok || typeof body.token !== 'string') {
+    throw new Error(`POST /api/dev/token: ${response.status} ${JSON.stringify(body)} (is BrowserIT's server in dev mode?)`);
+  }
+  return body.token;
+}
+
+/** A token that expires `seconds` from now, minted by BrowserIT in Java (dev tokens live an hour). */
+export async function shortLivedToken(user, scope, seconds) {
+  const query = new URLSearchParams({ user, scope, seconds: String(seconds) });
+  const response = await fetch(`${CONTROL}/token?${query}`, { method: 'POST' });
+  const body = await response.text();
+  if (!response.ok) throw new Error(`minting a short-lived token failed: ${response.status} ${body}`);
+  return JSON.parse(body).token;
+}
+
+let backendToken;
+/** What an application's back end publishes with: an admin token of its own. */
+async function backend() {
+  backendToken ??= devToken('backend', 'admin').catch((error) => {
+    backendToken = undefined; // e.g. asked while the server restarts: ask again next time
+    throw error;
+  });
+  return backendToken;
+}
+
+/** POST /herald/api/topics/{topic}/messages as the back end; returns the 202 body ({topic, seq, id}). */
 export async function publish(topic, data) {
   const response = await fetch(`${BASE}/herald/api/topics/${encodeURIComponent(topic)}/messages`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await backend()}` },
     body: JSON.stringify(data),
   });
   const body = await response.json();
   if (response.status !== 202) throw new Error(`publish to ${topic}: ${response.status} ${JSON.stringify(body)}`);
   return body;
+}
+
+// ---------------------------------------------------------------- a page's notification feed
+
+/** Publishes to `topic` through REST at a steady pace until stopped; `count` is how many were accepted. */
+export function steadyPublisher(topic) {
+  const publisher = { count: 0, stopped: false };
+  publisher.done = (async () => {
+    while (!publisher.stopped) {
+      await publish(topic, { text: `message ${publisher.count + 1}` });
+      publisher.count++;
+      // pacing, not synchronisation: spreads the messages over the outage and the reconnect
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  publisher.stop = async () => {
+    publisher.stopped = true;
+    await publisher.done;
+    return publisher.count;
+  };
+  return publisher;
+}
+
+export async function shownSeqs(page, topic) {
+  return page.$$eval(`#notifications li[data-topic="${topic}"][data-seq]`, (items) => items.map((li) => Number(li.dataset.seq)));
+}
+
+export async function pushState(page) {
+  return page.getAttribute('#push-state', 'data-state');
+}
+
+export async function assertAllOnceInOrder(page, topic, total) {
+  await waitFor(async () => (await shownSeqs(page, topic)).length >= total, { message: `${total} messages in the page`, timeout: 30_000 });
+  const seqs = await shownSeqs(page, topic);
+  assert.deepEqual(seqs, Array.from({ length: total }, (_, i) => i + 1), 'every message exactly once, in order');
+  const texts = await page.$$eval(`#notifications li[data-topic="${topic}"] .text`, (items) => items.map((e) => e.textContent));
+  assert.deepEqual(texts, seqs.map((seq) => `message ${seq}`));
 }
 
 /** Asks BrowserIT to stop the server and start a new in-memory one on the same port. */

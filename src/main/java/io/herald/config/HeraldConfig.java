@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param dev dev mode: see SPEC section 5; never on in a WAR
  * @param echo whether {@code /ws/echo} is served
  * @param security tokens, origins and TLS (SPEC section 5)
+ * @param redisUrl null for a single node with an in-memory broker; else the Redis every node shares
  */
 public record HeraldConfig(
         String host,
@@ -28,7 +29,8 @@ public record HeraldConfig(
         int maxConnections,
         boolean dev,
         boolean echo,
-        SecuritySettings security) {
+        SecuritySettings security,
+        String redisUrl) {
 
     /** Where Herald runs; some defaults differ. */
     public enum Runtime { STANDALONE, WAR }
@@ -66,8 +68,9 @@ public record HeraldConfig(
         }
         boolean echo = r.bool("HERALD_ECHO", dev);
         SecuritySettings security = SecuritySettings.load(r, dev);
+        String redisUrl = r.redisUrl("HERALD_REDIS_URL");
         return new HeraldConfig(host, port, node, heartbeat, idleTimeout, historySize, historyTtl, maxMessageBytes,
-                sendQueue, rate, rateBurst, maxSubscriptions, maxConnections, dev, echo, security);
+                sendQueue, rate, rateBurst, maxSubscriptions, maxConnections, dev, echo, security, redisUrl);
     }
 
     private static String hostName() {

@@ -1,5 +1,7 @@
 package io.herald.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
 
 /** Parses setting values, naming the setting in every complaint. */
@@ -30,6 +32,25 @@ final class SettingsReader {
             // reported below, with the range
         }
         throw invalid(name, "\"" + value + "\" is not a whole number from " + min + " to " + max);
+    }
+
+    /** A {@code redis://} or {@code rediss://} URL with a host, or null when unset. */
+    String redisUrl(String name) {
+        String value = settings.get(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme();
+            if (("redis".equals(scheme) || "rediss".equals(scheme)) && uri.getHost() != null) {
+                return value;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw invalid(name, "\"" + value + "\" is not a Redis URL such as redis://127.0.0.1:6379 or "
+                + "rediss://user:password@host:6380/0");
     }
 
     boolean bool(String name, boolean fallback) {

@@ -1,5 +1,6 @@
 package io.herald.session;
 
+import io.herald.cluster.RedisBroker;
 import io.herald.config.HeraldConfig;
 import io.herald.core.Broker;
 import io.herald.core.HistoryPage;
@@ -66,8 +67,12 @@ public final class HeraldNode implements AutoCloseable {
 
     public HeraldNode(HeraldConfig config) {
         this.config = config;
-        InMemoryBroker memory = new InMemoryBroker(config.historySize(), config.historyTtl(), Clock.systemUTC());
-        this.broker = memory;
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "herald-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        this.broker = openBroker(config, housekeeping);
         this.metrics = new NodeMetrics(config.node(), sessions::size, this::localTopicCount);
         this.flusher = Executors.newFixedThreadPool(FLUSHERS, r -> {
             Thread t = new Thread(r, "herald-flush-" + FLUSHER_NUMBERS.incrementAndGet());
@@ -79,22 +84,27 @@ public final class HeraldNode implements AutoCloseable {
         this.devTokens = config.dev() ? new DevTokens(config.security().hmacSecret(), Clock.systemUTC()) : null;
         this.handshakeGuard = new HandshakeGuard(config.maxConnections(), sessions::size, () -> accepting,
                 new OriginPolicy(config.security().allowedOrigins()), authenticator, metrics::handshakeRefused);
-        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "herald-housekeeping");
-            t.setDaemon(true);
-            return t;
-        });
-        long sweepEvery = Math.max(1, Math.min(60, config.historyTtl().toSeconds()));
-        housekeeping.scheduleWithFixedDelay(memory::sweep, sweepEvery, sweepEvery, TimeUnit.SECONDS);
         // every second, so that pings go out close to their time and idle clients are cut promptly
         housekeeping.scheduleWithFixedDelay(this::checkLiveness, 1, 1, TimeUnit.SECONDS);
-        LOG.info(() -> "Herald node " + config.node() + " started: in-memory broker, history "
-                + config.historySize() + " messages / " + config.historyTtl().toSeconds() + " s, tokens "
-                + (config.security().hasKey() ? config.security().algorithm() : "none"));
+        LOG.info(() -> "Herald node " + config.node() + " started: " + (config.redisUrl() == null ? "in-memory" : "Redis")
+                + " broker, history " + config.historySize() + " messages / " + config.historyTtl().toSeconds()
+                + " s, tokens " + (config.security().hasKey() ? config.security().algorithm() : "none"));
         if (!config.security().hasKey()) {
             LOG.severe("no token key is configured (HERALD_JWT_SECRET or HERALD_JWT_PUBLIC_KEY): every WebSocket "
                     + "connection and API call will be refused with 401. Set one of them; see docs/operations.md");
         }
+    }
+
+    /** Redis when HERALD_REDIS_URL is set (a cluster), else memory, swept by {@code housekeeping}. */
+    private static Broker openBroker(HeraldConfig config, ScheduledExecutorService housekeeping) {
+        if (config.redisUrl() != null) {
+            return new RedisBroker(new RedisBroker.Options(config.redisUrl(), config.node(), config.historySize(),
+                    config.historyTtl()));
+        }
+        InMemoryBroker memory = new InMemoryBroker(config.historySize(), config.historyTtl(), Clock.systemUTC());
+        long sweepEvery = Math.max(1, Math.min(60, config.historyTtl().toSeconds()));
+        housekeeping.scheduleWithFixedDelay(memory::sweep, sweepEvery, sweepEvery, TimeUnit.SECONDS);
+        return memory;
     }
 
     /** Makes {@code node} this application's node; there can be only one at a time. */

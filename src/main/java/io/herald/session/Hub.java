@@ -126,6 +126,18 @@ final class Hub implements TopicListener {
         }
     }
 
+    /** Every local subscriber is told that the topic starts again, and follows it from seq 1. */
+    @Override
+    public void onStreamRestarted(String topic, String epoch) {
+        LocalTopic local = topics.get(topic);
+        if (local == null) {
+            return;
+        }
+        for (Subscription subscription : local.subscriptions) {
+            subscription.restart(epoch);
+        }
+    }
+
     /**
      * Subscribes {@code connection} to {@code topic}, resuming after {@code since} (null: live only)
      * in {@code epoch} (null: trust {@code since}). Sends {@code subscribed}, the replay, then live

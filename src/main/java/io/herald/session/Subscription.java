@@ -136,6 +136,24 @@ final class Subscription {
         active.complete(this);
     }
 
+    /**
+     * The stream was lost and starts again in {@code newEpoch}: an unasked {@code subscribed} with
+     * {@code recovered: false} tells the client, as a resume would, and seqs count from 0 again.
+     * A subscription still reading its history has nothing to correct yet: its history read and
+     * the held frames decide, and it goes on from the seqs it was given.
+     */
+    void restart(String newEpoch) {
+        synchronized (this) {
+            if (cancelled || held != null) {
+                return;
+            }
+            epoch = newEpoch;
+            lastSeq = 0;
+            connection.outbox().enqueue(new ServerFrame.Subscribed(topic, 0, newEpoch, false, null));
+        }
+        connection.outbox().flush();
+    }
+
     /** Stops all delivery; what was held back is dropped. */
     synchronized void cancel() {
         cancelled = true;

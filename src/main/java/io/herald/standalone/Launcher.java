@@ -3,6 +3,7 @@ package io.herald.standalone;
 import io.herald.config.ConfigException;
 import io.herald.config.HeraldConfig;
 import io.herald.config.Settings;
+import io.herald.core.BrokerUnavailableException;
 import java.io.IOException;
 import java.util.logging.Logger;
 
@@ -32,6 +33,10 @@ public final class Launcher {
         } catch (IOException e) {
             System.err.println("Herald cannot start: cannot listen on " + config.host() + ":" + config.port()
                     + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        } catch (BrokerUnavailableException e) {
+            System.err.println("Herald cannot start: " + e.getMessage());
             System.exit(1);
             return;
         }

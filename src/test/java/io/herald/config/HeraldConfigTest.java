@@ -61,7 +61,8 @@ class HeraldConfigTest {
         "HERALD_PORT, abc", "HERALD_PORT, 70000", "HERALD_HEARTBEAT, 0", "HERALD_HISTORY_SIZE, -1",
         "HERALD_HISTORY_TTL, 1.5", "HERALD_MAX_MESSAGE_BYTES, 99999999999", "HERALD_SEND_QUEUE, 0",
         "HERALD_ECHO, yes", "HERALD_DEV, 1", "HERALD_IDLE_TIMEOUT, 25", "HERALD_RATE, 0",
-        "HERALD_MAX_SUBSCRIPTIONS, none",
+        "HERALD_MAX_SUBSCRIPTIONS, none", "HERALD_REDIS_URL, localhost:6379", "HERALD_REDIS_URL, http://redis:6379",
+        "HERALD_REDIS_URL, redis://",
     })
     void aBadValueStopsStartUpNamingTheSetting(String name, String value) {
         ConfigException e = assertThrows(ConfigException.class,
@@ -123,5 +124,12 @@ class HeraldConfigTest {
     void theSecretNeverShowsInTheSettingsText() {
         HeraldConfig c = load(HeraldConfig.Runtime.WAR, Map.of("HERALD_JWT_SECRET", "s3cr3t-".repeat(6)));
         assertFalse(c.toString().contains("s3cr3t"), c.toString());
+    }
+
+    @Test
+    void redisIsOffUnlessARedisUrlIsGiven() {
+        assertEquals(null, load(HeraldConfig.Runtime.WAR, Map.of()).redisUrl());
+        assertEquals("rediss://u:p@redis.internal:6380/2",
+                load(HeraldConfig.Runtime.WAR, Map.of("HERALD_REDIS_URL", "rediss://u:p@redis.internal:6380/2")).redisUrl());
     }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.testing.RawWebSocket;
+import io.herald.testing.Tokens;
 import io.herald.testing.WsClient;
 import java.io.File;
 import java.io.IOException;
@@ -22,10 +23,12 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -63,9 +66,21 @@ class HeraldWarIT {
     @ArquillianResource
     private URL base;
 
-    /** Built from host and port only, so a wrong context root fails rather than being followed. */
+    /** What the users of {@link #ws(String)} may do: anything that does not need admin. */
+    private static final String USER_SCOPE = "sub:* pub:*";
+    private static final AtomicInteger USERS = new AtomicInteger();
+
+    /** For a user of its own; built from host and port only, so a wrong context root fails rather than being followed. */
     private URI ws(String path) {
-        return URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/herald/ws/" + path);
+        return ws(path, Tokens.token("user-" + USERS.incrementAndGet(), USER_SCOPE));
+    }
+
+    private URI ws(String path, String token) {
+        return URI.create("ws://" + base.getHost() + ":" + base.getPort() + wsTarget(path, token));
+    }
+
+    private static String wsTarget(String path, String token) {
+        return "/herald/ws/" + path + (token == null ? "" : "?access_token=" + token);
     }
 
     private URI http(String path) {
@@ -82,12 +97,17 @@ class HeraldWarIT {
         return HTTP.send(request.timeout(WsClient.WAIT).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A request as an application's back end sends it: with an admin's token. */
+    private HttpRequest.Builder api(String path) {
+        return HttpRequest.newBuilder(http(path)).header("Authorization", "Bearer " + Tokens.token("backend", "admin"));
+    }
+
     private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(http(path)).POST(HttpRequest.BodyPublishers.ofString(body)));
+        return send(api(path).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(http(path)));
+        return send(api(path));
     }
 
     private static void assertJsonError(HttpResponse<String> response, int status, String code) {
@@ -405,7 +425,7 @@ class HeraldWarIT {
     /** The limit is on the whole message: fragments each under it still add up to too much. */
     @Test
     void aFragmentedMessageOverTheMaximumSizeClosesWith1009() throws IOException {
-        try (RawWebSocket raw = RawWebSocket.open(base.getPort(), "/herald/ws/push")) {
+        try (RawWebSocket raw = RawWebSocket.open(base.getPort(), wsTarget("push", Tokens.token("raw", USER_SCOPE)))) {
             assertEquals(101, raw.status());
             raw.read(); // welcome
             byte[] half = "y".repeat(MAX_MESSAGE_BYTES / 2 + 100).getBytes(StandardCharsets.UTF_8);
@@ -419,7 +439,7 @@ class HeraldWarIT {
 
     @Test
     void invalidUtf8ClosesWith1007() throws IOException {
-        try (RawWebSocket raw = RawWebSocket.open(base.getPort(), "/herald/ws/push")) {
+        try (RawWebSocket raw = RawWebSocket.open(base.getPort(), wsTarget("push", Tokens.token("raw", USER_SCOPE)))) {
             assertEquals(101, raw.status());
             raw.read(); // welcome
             raw.send(RawWebSocket.TEXT, new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}, true);
@@ -468,6 +488,104 @@ class HeraldWarIT {
             assertEquals("bad_request", client.next("error").path("code").asText());
             client.send(json().put("type", "ping").put("id", "p-2"));
             assertEquals("p-2", client.next("pong").path("id").asText());
+        }
+    }
+
+    // ---- security (SPEC section 5): refused before the upgrade, the same on every server
+
+    /** A refusal as SPEC wants it, whatever the container would have answered by itself. */
+    private static void assertRefused(RawWebSocket ws, int status, String code) throws IOException {
+        assertEquals(status, ws.status(), ws::head);
+        assertEquals("close", ws.header("Connection"), ws::head);
+        assertTrue(ws.header("Content-Type").startsWith("application/json"), ws::head);
+        String body = ws.body();
+        assertEquals(Integer.parseInt(ws.header("Content-Length")), body.getBytes(StandardCharsets.UTF_8).length);
+        assertEquals(code, WsClient.parse(body).path("error").asText(), body);
+    }
+
+    /** A value of the node's Prometheus metrics, such as {@code herald_handshakes_refused_total}. */
+    private double metric(String name) throws IOException, InterruptedException {
+        for (String line : get("/api/metrics").body().split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no metric " + name);
+    }
+
+    @Test
+    void aHandshakeWithoutAValidTokenIsRefusedWith401AndOpensNoSession() throws Exception {
+        double refusedBefore = metric("herald_handshakes_refused_total");
+        double sessionsBefore = metric("herald_sessions");
+        String expired = Tokens.sign(Tokens.claims("late", null, Duration.ofSeconds(-60)).build());
+        for (String token : new String[] {null, "garbage", expired, Tokens.token("x", null) + "x"}) {
+            for (String path : new String[] {"push", "chat/lobby"}) {
+                try (RawWebSocket ws = RawWebSocket.open(base.getPort(), wsTarget(path, token))) {
+                    assertRefused(ws, 401, "unauthorized");
+                }
+            }
+        }
+        assertEquals(refusedBefore + 8, metric("herald_handshakes_refused_total"));
+        assertTrue(metric("herald_sessions") <= sessionsBefore, "no session was opened for a refused handshake");
+    }
+
+    /** WildFly would answer a refused origin with 404 by itself, Payara with a bare 403. */
+    @Test
+    void aForeignOriginIsRefusedWith403AndTheSameOriginIsAdmitted() throws IOException {
+        String token = Tokens.token("browser", null);
+        for (String origin : new String[] {"https://evil.example", "null"}) {
+            try (RawWebSocket ws = RawWebSocket.open(base.getPort(), wsTarget("push", token), "Origin: " + origin)) {
+                assertRefused(ws, 403, "forbidden");
+            }
+        }
+        try (RawWebSocket ws = RawWebSocket.open(base.getPort(), wsTarget("push", token),
+                "Origin: http://127.0.0.1:" + base.getPort())) {
+            assertEquals(101, ws.status(), ws::head);
+        }
+    }
+
+    /** The identity the handshake filter established is the session's, from a header token too. */
+    @Test
+    void theTokensUserIsTheSessionsUserFromTheQueryOrABearerHeader() {
+        try (WsClient fromQuery = WsClient.connect(ws("push", Tokens.token("query-user", null)))) {
+            assertEquals("query-user", fromQuery.next("welcome").path("user").asText());
+        }
+        try (WsClient fromHeader = WsClient.connect(ws("push", null), HTTP,
+                "Authorization", "Bearer " + Tokens.token("header-user", null))) {
+            assertEquals("header-user", fromHeader.next("welcome").path("user").asText());
+        }
+    }
+
+    @Test
+    void scopesApplyToFramesRoomsAndTheApi() throws Exception {
+        try (RawWebSocket ws = RawWebSocket.open(base.getPort(), wsTarget("chat/vip", Tokens.token("g", "sub:chat.lobby")))) {
+            assertRefused(ws, 403, "forbidden");
+        }
+        try (WsClient alice = WsClient.connect(ws("push", Tokens.token("alice", "sub:news.* pub:news.eu")))) {
+            alice.next("welcome");
+            alice.send(json().put("type", "subscribe").put("topic", "user:bob").put("id", "s-1"));
+            assertEquals("forbidden", alice.next("error").path("code").asText());
+            alice.send(json().put("type", "subscribe").put("topic", "user:alice").put("id", "s-2"));
+            assertEquals("s-2", alice.next("subscribed").path("id").asText());
+            alice.publish("news.us", json(), "p-1");
+            assertEquals("forbidden", alice.next("error").path("code").asText());
+        }
+        assertJsonError(send(HttpRequest.newBuilder(http("/api/topics/news/messages"))
+                .POST(HttpRequest.BodyPublishers.ofString("1"))), 401, "unauthorized");
+        assertJsonError(send(HttpRequest.newBuilder(http("/api/users/bob/messages"))
+                .header("Authorization", "Bearer " + Tokens.token("w", "pub:*"))
+                .POST(HttpRequest.BodyPublishers.ofString("1"))), 403, "forbidden");
+        assertJsonError(send(HttpRequest.newBuilder(http("/api/dev/token"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"x\"}"))), 404, "bad_request");
+    }
+
+    /** exp 8 s ago is still good for the 10 s leeway, for 2 s more: then 4001. */
+    @Test
+    void aConnectionWhoseTokenRunsOutIsClosedWith4001() {
+        String expiring = Tokens.sign(Tokens.claims("brief", null, Duration.ofSeconds(-8)).build());
+        try (WsClient client = WsClient.connect(ws("push", expiring))) {
+            client.next("welcome");
+            assertEquals(4001, client.awaitClose());
         }
     }
 }

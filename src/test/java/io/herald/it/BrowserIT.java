@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.herald.standalone.DemoTicker;
 import io.herald.testing.HeraldServer;
+import io.herald.testing.Tokens;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,6 +16,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +37,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * herald.js and the demo page in real headless Chromium (issue 6): starts Herald in-process with
- * the demo ticker, and runs the Node tests of {@code src/test/browser} ({@code node --test}, driving
- * Debian's Chromium through playwright-core) against it.
+ * herald.js and the demo page in real headless Chromium (issue 6): starts Herald in-process in dev
+ * mode (the demo page gets its tokens from {@code POST /api/dev/token}) with the demo ticker, and
+ * runs the Node tests of {@code src/test/browser} ({@code node --test}, driving Debian's Chromium
+ * through playwright-core) against it.
  *
  * <p>Needs {@code node} (20+), {@code /usr/bin/chromium} and {@code npm ci --prefix src/test/browser}.
  * With CI=true a missing one fails the build, so that CI cannot go green without running the
@@ -47,10 +51,14 @@ class BrowserIT {
     private static final Path BROWSER_TESTS = Path.of("src", "test", "browser");
     private static final Path CHROMIUM = Path.of(System.getProperty("herald.chromium", "/usr/bin/chromium"));
     /**
-     * A 1 s heartbeat lets the client's watchdog (2 silent intervals) be tested in seconds; the idle
-     * timeout must stay above it, and long enough that a frozen test connection is the client's to detect.
+     * Dev mode, as the demo page expects it: {@code POST /api/dev/token} hands out tokens, signed with
+     * {@link Tokens#SECRET} (which the test fixture sets), so tokens minted here are good too. A 1 s
+     * heartbeat lets the client's watchdog (2 silent intervals) be tested in seconds; the idle
+     * timeout must stay above it, and long enough that a frozen test connection is the client's to
+     * detect. A 1 s leeway lets a short-lived token expire during a test without a long wait.
      */
-    private static final String[] SETTINGS = {"HERALD_HEARTBEAT", "1", "HERALD_IDLE_TIMEOUT", "6"};
+    private static final String[] SETTINGS = {"HERALD_DEV", "true", "HERALD_HEARTBEAT", "1", "HERALD_IDLE_TIMEOUT", "6",
+        "HERALD_JWT_LEEWAY", "1"};
     private static final Duration NODE_TIMEOUT = Duration.ofMinutes(8);
     private static final String INSTALL_HINT = "apt-get install -y chromium nodejs npm && npm ci --prefix src/test/browser";
 
@@ -226,7 +234,11 @@ class BrowserIT {
         }
     }
 
-    /** {@code POST /restart}: how a Node test asks for a server restart at the moment it needs one. */
+    /**
+     * How a Node test asks for what only Java can do, at the moment it needs it: {@code POST /restart}
+     * restarts the server; {@code POST /token?user=U&scope=S&seconds=N} answers {@code {"token":"…"}}
+     * with a token that expires N seconds from now (dev tokens live an hour), signed like the server's.
+     */
     private static final class Control implements AutoCloseable {
         private final HttpServer http;
 
@@ -244,7 +256,43 @@ class BrowserIT {
                     respond(exchange, 500, "restart failed: " + e);
                 }
             });
+            http.createContext("/token", exchange -> {
+                if (!"POST".equals(exchange.getRequestMethod())) {
+                    respond(exchange, 405, "POST only");
+                    return;
+                }
+                Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+                String user = query.get("user");
+                long seconds;
+                try {
+                    seconds = Long.parseLong(query.getOrDefault("seconds", ""));
+                } catch (NumberFormatException e) {
+                    seconds = -1;
+                }
+                if (user == null || user.isEmpty() || seconds <= 0) {
+                    respond(exchange, 400, "needs user and seconds > 0");
+                    return;
+                }
+                String token = Tokens.sign(Tokens.claims(user, query.get("scope"), Duration.ofSeconds(seconds)).build());
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                respond(exchange, 200, "{\"token\":\"" + token + "\"}");
+            });
             http.start();
+        }
+
+        private static Map<String, String> query(String raw) {
+            Map<String, String> values = new HashMap<>();
+            if (raw == null) {
+                return values;
+            }
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    values.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+            return values;
         }
 
         String url() {

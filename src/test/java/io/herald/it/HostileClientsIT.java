@@ -1,26 +1,20 @@
 package io.herald.it;
 
-import static io.herald.testing.WsClient.json;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.testing.HeraldServer;
 import io.herald.testing.RawWebSocket;
-import io.herald.testing.WsClient;
+import io.herald.testing.Survival;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,63 +39,6 @@ class HostileClientsIT {
         server.close();
     }
 
-    /**
-     * What the server holds, counted from inside its process. Threads of Tyrus' shared scheduler
-     * are counted apart: it starts its fixed ten threads lazily, on first use, and never more.
-     */
-    private record Footprint(int sessions, int connections, int threads, long fds, long heap) {
-        private static final int TYRUS_SCHEDULER_THREADS = 10;
-
-        private static int threadsOutsideTyrusScheduler() {
-            long tyrus = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().startsWith("tyrus-")).count();
-            assertTrue(tyrus <= TYRUS_SCHEDULER_THREADS, "Tyrus' scheduler is bounded, found " + tyrus);
-            return Thread.getAllStackTraces().size() - (int) tyrus;
-        }
-
-        static Footprint now() {
-            System.gc();
-            long fds;
-            try (Stream<Path> open = Files.list(Path.of("/proc/self/fd"))) {
-                fds = open.count();
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-            return new Footprint(server.standalone().node().openSessions(), server.standalone().openConnections(),
-                    threadsOutsideTyrusScheduler(), fds,
-                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-    }
-
-    private static void assertBackTo(Footprint before) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            Footprint after = Footprint.now();
-            assertEquals(before.sessions(), after.sessions(), "sessions");
-            assertEquals(before.connections(), after.connections(), "TCP connections");
-            assertTrue(after.threads() <= before.threads() + 2, "threads: " + before + " -> " + after);
-            assertTrue(after.fds() <= before.fds() + 2, "file descriptors: " + before + " -> " + after);
-            assertTrue(after.heap() <= before.heap() + 64L * 1024 * 1024, "heap: " + before + " -> " + after);
-        });
-    }
-
-    /** Runs {@code attack} while a healthy client must keep receiving everything published. */
-    private static void survives(Attack attack) throws Exception {
-        try (WsClient canary = server.push(); WsClient publisher = server.push()) {
-            String topic = "canary." + System.nanoTime();
-            canary.subscribe(topic).next("subscribed");
-            Footprint before = Footprint.now();
-            publisher.publish(topic, json().put("phase", "before"), null);
-            attack.run();
-            publisher.publish(topic, json().put("phase", "after"), null);
-            List<JsonNode> got = canary.messages(2);
-            assertEquals("before", got.get(0).get("data").get("phase").asText());
-            assertEquals("after", got.get(1).get("data").get("phase").asText());
-            canary.send(json().put("type", "ping").put("id", "alive"));
-            assertEquals("alive", canary.next("pong").get("id").asText());
-            assertBackTo(before);
-        }
-    }
-
     /** Reads what is left (a welcome, pings, a close frame…) until the server ends the connection. */
     private static boolean closedByServer(Socket socket) throws IOException {
         socket.setSoTimeout(20_000);
@@ -118,13 +55,10 @@ class HostileClientsIT {
         }
     }
 
-    private interface Attack {
-        void run() throws Exception;
-    }
 
     @Test
     void aFloodOfFramesIsRateLimitedAndTheFlooderDroppedWhenItStopsReading() throws Exception {
-        survives(() -> {
+        Survival.survives(server, () -> {
             try (RawWebSocket flooder = RawWebSocket.open(server.port(), server.wsTarget("push"), 4096)) {
                 flooder.read();
                 byte[] frame = "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
@@ -141,7 +75,7 @@ class HostileClientsIT {
 
     @Test
     void halfOpenAndSilentSocketsAreReleased() throws Exception {
-        survives(() -> {
+        Survival.survives(server, () -> {
             List<Socket> silent = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 RawWebSocket ws = RawWebSocket.open(server.port(), server.wsTarget("push"));
@@ -163,7 +97,7 @@ class HostileClientsIT {
 
     @Test
     void framesSplitByteByByteAndHugeFragmentedMessagesAreHandled() throws Exception {
-        survives(() -> {
+        Survival.survives(server, () -> {
             try (RawWebSocket slowTyper = RawWebSocket.open(server.port(), server.wsTarget("push"))) {
                 slowTyper.read();
                 byte[] ping = "{\"type\":\"ping\",\"id\":\"typed\"}".getBytes(StandardCharsets.UTF_8);
@@ -199,7 +133,7 @@ class HostileClientsIT {
 
     @Test
     void connectAndCloseStormsAndGarbageLeaveNothingBehind() throws Exception {
-        survives(() -> {
+        Survival.survives(server, () -> {
             Random random = new Random(42);
             for (int i = 0; i < 300; i++) {
                 switch (i % 4) {

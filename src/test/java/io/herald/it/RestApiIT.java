@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.Herald;
 import io.herald.testing.HeraldServer;
 import io.herald.testing.WsClient;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

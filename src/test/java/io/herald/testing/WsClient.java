@@ -42,16 +42,24 @@ public final class WsClient implements AutoCloseable {
     private final CompletableFuture<String> closeReason = new CompletableFuture<>();
     private final WebSocket socket;
 
-    private WsClient(URI uri) {
-        this.socket = HTTP.newWebSocketBuilder()
-                .connectTimeout(WAIT)
+    private WsClient(URI uri, HttpClient http, String... headers) {
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(WAIT);
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        this.socket = builder
                 .buildAsync(uri, new Listener())
                 .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS)
                 .join();
     }
 
     public static WsClient connect(URI uri) {
-        return new WsClient(uri);
+        return new WsClient(uri, HTTP);
+    }
+
+    /** Connects with {@code http}'s settings (TLS) and extra handshake headers as name, value pairs. */
+    public static WsClient connect(URI uri, HttpClient http, String... headers) {
+        return new WsClient(uri, http, headers);
     }
 
     public static ObjectNode json() {
@@ -114,7 +122,12 @@ public final class WsClient implements AutoCloseable {
 
     /** Skips frames until one matches; fails if none does in time. */
     public JsonNode until(Predicate<JsonNode> wanted) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        return until(wanted, WAIT);
+    }
+
+    /** Skips frames until one matches; fails if none does within {@code wait}. */
+    public JsonNode until(Predicate<JsonNode> wanted, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
         List<JsonNode> skipped = new ArrayList<>();
         while (System.nanoTime() < deadline) {
             try {
@@ -131,7 +144,7 @@ public final class WsClient implements AutoCloseable {
                 throw new AssertionError(e);
             }
         }
-        throw new AssertionError("no matching frame within " + WAIT + "; skipped " + skipped);
+        throw new AssertionError("no matching frame within " + wait + "; skipped " + skipped);
     }
 
     /** Receives {@code count} message frames, in arrival order. */
