@@ -367,17 +367,24 @@ function start() {
   // notifications: one list for every topic this page watches
   const watched = new Set();
 
+  function showNotification(message) {
+    append($('notifications'), el('li', { dataset: { topic: message.topic, seq: String(message.seq), id: message.id } },
+      el('span', { class: 'seq' }, `#${message.seq}`),
+      el('span', { class: 'topic' }, message.topic),
+      el('span', { class: 'text' }, text(message.data)),
+      el('span', { class: 'time' }, `${message.from} · ${clock(message.time)}`)), MAX_FEED);
+  }
+
   function watch(topic) {
+    if (topic === `user:${herald.welcome?.user}`) return; // the 'notification' event shows those already
     if (watched.has(topic)) return;
     watched.add(topic);
-    herald.subscribe(topic, (message) => {
-      append($('notifications'), el('li', { dataset: { topic: message.topic, seq: String(message.seq), id: message.id } },
-        el('span', { class: 'seq' }, `#${message.seq}`),
-        el('span', { class: 'topic' }, message.topic),
-        el('span', { class: 'text' }, text(message.data)),
-        el('span', { class: 'time' }, `${message.from} · ${clock(message.time)}`)), MAX_FEED);
-    });
+    herald.subscribe(topic, showNotification);
   }
+
+  // personal notifications: herald.js subscribes the connection to user:{me} (and follows a new
+  // name); a back end pushes to it with POST /herald/api/users/{me}/messages and an admin token
+  herald.on('notification', showNotification);
 
   watch(NOTIFY_TOPIC);
   $('notify-topic').value = NOTIFY_TOPIC;

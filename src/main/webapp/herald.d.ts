@@ -139,6 +139,13 @@ export interface HeraldOptions {
   connectTimeout?: number;
   /** How long `publish`/`send` wait for their answer by default, in ms (default 10000). */
   requestTimeout?: number;
+  /**
+   * `Herald` only. Default true: after every `welcome`, subscribe to the connection's own
+   * `user:{welcome.user}` and deliver its messages to the `notification` event, resuming across
+   * reconnects like any subscription. `false`: no automatic subscription; `user:` topics are left to
+   * your own `subscribe()`.
+   */
+  notifications?: boolean;
 }
 
 export interface Position {
@@ -192,6 +199,13 @@ declare class Connection<Events extends ConnectionEvents> {
 }
 
 export interface HeraldEvents extends ConnectionEvents {
+  /**
+   * A message of the connection's own user's private topic `user:{welcome.user}` (pushed by a back
+   * end with `POST /herald/api/users/{user}/messages`), once each and in order across reconnects.
+   * Off with `{ notifications: false }`. After a reconnect with a token for another user, the new
+   * user's notifications, from then on.
+   */
+  notification: (message: MessageFrame) => void;
   subscribed: (frame: SubscribedFrame, info: SubscribedInfo) => void;
   /** A resume answered with `recovered: false`: messages were lost, reload what you built from the topic. */
   gap: (gap: Gap) => void;
@@ -204,8 +218,11 @@ export class Herald extends Connection<HeraldEvents> {
    *   one next to herald.js when it was loaded from a Herald server
    */
   constructor(url?: string, options?: HeraldOptions);
+  /** One server subscription per topic, shared by its listeners and (for your own `user:` topic) the `notification` event. */
   subscribe<T = unknown>(topic: string, listener: (message: MessageFrame<T>) => void, position?: Position): Subscription;
+  /** Without `listener`: all of your listeners. The `notification` event's topic stays subscribed while notifications are on. */
   unsubscribe(topic: string, listener?: (message: MessageFrame<any>) => void): void;
+  /** The subscribed topics, the `notification` event's `user:` topic included. */
   topics(): string[];
   /** The epoch and last seq delivered, to store and pass back to `subscribe` later. */
   position(topic: string): { epoch: string | null; seq: number | null } | null;

@@ -10,12 +10,15 @@
  * // on a page served by Herald: its own /ws/push; the token function is asked before every connection
  * const herald = new Herald(undefined, { token: async () => (await (await fetch('/my-app/herald-token')).json()).token });
  * herald.subscribe('orders.42', (m) => console.log(m.seq, m.data));
+ * herald.on('notification', (m) => console.log('for me:', m.data)); // POST /herald/api/users/{me}/messages
  * const ack = await herald.publish('orders.42', { status: 'shipped' });
  * ```
  *
  * What it does for you: reconnects with exponential backoff and jitter; resumes every
  * subscription from its last `seq` and `epoch`, so each message reaches your callback once and in
- * order (and tells you, with the `gap` event, when the server could not fill the hole); watches
+ * order (and tells you, with the `gap` event, when the server could not fill the hole); subscribes
+ * each connection to its user's private topic `user:{id}` and hands those messages to the
+ * `notification` event; watches
  * the connection with JSON pings, because a browser cannot see a half-open socket any other way;
  * and treats each close code as docs/protocol.md says it means.
  *
@@ -37,6 +40,9 @@ const TOKEN_EXPIRED = 4001;
  * the client keeps trying with backoff; the error is there so that the page can tell its user.
  */
 const HANDSHAKE_FAILURES_REPORTED = 3;
+
+/** What the server accepts as a topic name (docs/protocol.md): a user id that does not fit has no private topic. */
+const TOPIC_NAME = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Subscribe errors worth another try on the same connection: the server was busy, not the request wrong. */
 const TRANSIENT_ERRORS = new Set(['rate_limited', 'unavailable', 'internal']);
@@ -117,6 +123,9 @@ const DEFAULTS = Object.freeze({
  * @property {number} [maxDelay=30000]  backoff ceiling in ms
  * @property {number} [connectTimeout=15000]  give up on an attempt that has no `welcome` after this many ms
  * @property {number} [requestTimeout=10000]  default time a `publish` waits for its answer
+ * @property {boolean} [notifications=true]  `Herald` only: after every `welcome`, subscribe to the
+ *   connection's own `user:{welcome.user}` and deliver its messages to the `notification` event;
+ *   false: leave `user:` topics to the application's own `subscribe()`
  */
 
 /**
@@ -217,6 +226,19 @@ function toWebSocketUrl(url) {
     throw new TypeError(`not a WebSocket URL: ${url}`);
   }
   return u;
+}
+
+/**
+ * The private topic of `user` (`user:{id}`), or null when the id cannot make a topic name: such a
+ * user has no private topic on the server either (REST answers 400 for it), so there is nothing to
+ * subscribe to.
+ * @param {unknown} user
+ * @returns {string | null}
+ */
+function notificationTopic(user) {
+  if (typeof user !== 'string' || user === '') return null;
+  const topic = `user:${user}`;
+  return TOPIC_NAME.test(topic) ? topic : null;
 }
 
 /** The `/ws/push` URL next to this module, when it was loaded from a Herald server. */
@@ -678,6 +700,14 @@ class Connection extends Emitter {
  *   socket opened, which is how a browser sees a handshake refused with 401 or 403) → `connected`
  *   …, and finally `closed`.
  * - `welcome` `(frame)`: each new connection's welcome (session id, user, node, heartbeat).
+ * - `notification` `(message)`: a `message` frame of the connection's own user's private topic
+ *   `user:{welcome.user}`, which a back end fills with `POST /herald/api/users/{user}/messages` (it
+ *   needs `admin`). After every `welcome` the client subscribes to that topic for you, unless
+ *   `options.notifications` is false; it resumes across reconnects like any subscription, so each
+ *   notification arrives once and in order, and a `gap` for the topic says some were lost. It is
+ *   the same subscription as a `subscribe('user:…')` of your own, which gets the same messages.
+ *   When a reconnect's token is for another user, the notifications follow the new user (from
+ *   now on; the old user's topic is given up, unless you subscribed to it yourself).
  * - `subscribed` `(frame, info)`: every `subscribed` frame; `info.resumed` is true when it answered
  *   a resume (a subscribe with `since`), `info.since` the seq it resumed from.
  * - `gap` `({topic, epoch, previousEpoch, since, frame})`: the server could not fill the hole on a
@@ -692,6 +722,10 @@ export class Herald extends Connection {
   /** topic -> {listeners, seq, epoch, active, ready, subscribeId, retryTimer} */
   #subs = new Map();
   #options;
+  /** @type {string | null} the `user:` topic that feeds `notification`, once a welcome named the user */
+  #notificationTopic = null;
+  /** the subscription listener behind the `notification` event; it resumes like any other */
+  #notify = (message) => this._emit('notification', message);
 
   /**
    * @param {string} [url]  the `/ws/push` URL (ws:, wss:, http:, https: or relative to the page);
@@ -705,7 +739,8 @@ export class Herald extends Connection {
 
   /**
    * Subscribes `listener` to `topic`. The listener gets every `message` frame of the topic once,
-   * in `seq` order, across reconnects. Several listeners may share a topic (one subscription).
+   * in `seq` order, across reconnects. Several listeners may share a topic (one subscription);
+   * so does the `notification` event: subscribing to your own `user:{id}` adds no second one.
    *
    * @param {string} topic
    * @param {(message: MessageFrame) => void} listener
@@ -742,22 +777,32 @@ export class Herald extends Connection {
 
   /**
    * Removes `listener` from `topic`, or every listener when none is given. The subscription ends
-   * on the server when its last listener goes.
+   * on the server when its last listener goes; the `notification` event's topic stays subscribed
+   * as long as it is on (`options.notifications`).
    * @param {string} topic
    * @param {Function} [listener]
    */
   unsubscribe(topic, listener) {
     const sub = this.#subs.get(topic);
     if (!sub) return;
-    if (listener) sub.listeners.delete(listener);
-    if (listener && sub.listeners.size > 0) return;
-    clearTimeout(sub.retryTimer);
-    this.#subs.delete(topic);
-    sub.settle.reject(new HeraldError('unsubscribed', 'unsubscribed before the server answered', { topic }));
+    if (listener) {
+      if (listener !== this.#notify) sub.listeners.delete(listener);
+    } else {
+      // "every listener" is the application's: the `notification` event keeps its subscription
+      for (const l of sub.listeners) if (l !== this.#notify) sub.listeners.delete(l);
+    }
+    if (sub.listeners.size > 0) return;
+    this.#forget(topic, sub);
     this._send({ type: 'unsubscribe', topic, id: this._id('u') });
   }
 
-  /** The topics currently subscribed. @returns {string[]} */
+  #forget(topic, sub) {
+    clearTimeout(sub.retryTimer);
+    this.#subs.delete(topic);
+    sub.settle.reject(new HeraldError('unsubscribed', 'unsubscribed before the server answered', { topic }));
+  }
+
+  /** The topics currently subscribed, the `notification` event's `user:` topic included. @returns {string[]} */
   topics() {
     return [...this.#subs.keys()];
   }
@@ -818,7 +863,20 @@ export class Herald extends Connection {
 
   /** @protected */
   _onWelcome() {
-    for (const [topic, sub] of this.#subs) this.#sendSubscribe(topic, sub);
+    const topic = this.#options.notifications === false ? null : notificationTopic(this.welcome?.user);
+    if (this.#notificationTopic !== null && this.#notificationTopic !== topic) {
+      // a token for another user: the old user's notifications are not this connection's to read
+      const old = this.#subs.get(this.#notificationTopic);
+      old?.listeners.delete(this.#notify);
+      if (old && old.listeners.size === 0) this.#forget(this.#notificationTopic, old); // never subscribed on this connection
+    }
+    this.#notificationTopic = topic;
+    for (const [name, sub] of this.#subs) {
+      // null: not yet sent on this connection (a `welcome` or `state` listener may have subscribed already)
+      if (sub.subscribeId === null) this.#sendSubscribe(name, sub);
+    }
+    // one subscription per topic: an application's own subscribe('user:…') is shared, not repeated
+    if (topic !== null) this.subscribe(topic, this.#notify);
   }
 
   /** @protected */

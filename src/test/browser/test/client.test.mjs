@@ -6,6 +6,9 @@ import { afterEach, describe, test } from 'node:test';
 import { ChatRoom, Herald, HeraldError } from '../../../main/webapp/herald.js';
 
 const URL_PUSH = 'ws://herald.test/herald/ws/push';
+/** The scripted welcome's user, and the private topic herald.js subscribes it to for `notification`. */
+const GUEST = 'guest-test';
+const OWN = `user:${GUEST}`;
 
 /** A WebSocket class whose instances the test plays the server for. */
 function scriptedServer() {
@@ -36,7 +39,7 @@ function scriptedServer() {
     open(welcome = {}) {
       this.readyState = 1;
       this.#fire('open');
-      this.receive({ type: 'welcome', session: `s${sockets.indexOf(this)}`, user: 'guest-test', node: 'n', heartbeat: 60000, ...welcome });
+      this.receive({ type: 'welcome', session: `s${sockets.indexOf(this)}`, user: GUEST, node: 'n', heartbeat: 60000, ...welcome });
     }
 
     receive(frame) {
@@ -55,6 +58,11 @@ function scriptedServer() {
 
     frames(type) {
       return this.sent.filter((f) => f.type === type);
+    }
+
+    /** The frames about the application's topics: without the automatic subscription to the user's own. */
+    appFrames(type) {
+      return this.frames(type).filter((f) => f.topic !== OWN);
     }
 
     #fire(type, props = {}) {
@@ -232,7 +240,7 @@ describe('close codes', () => {
       assert.deepEqual(states[0], ['reconnecting', code, reason]);
       await until(() => server.sockets.length === 2, 'a new socket');
       server.sockets[1].open();
-      assert.deepEqual(server.sockets[1].frames('subscribe').map(({ topic, since, epoch }) => ({ topic, since, epoch })),
+      assert.deepEqual(server.sockets[1].appFrames('subscribe').map(({ topic, since, epoch }) => ({ topic, since, epoch })),
         [{ topic: 't', since: 6, epoch: 'e1' }]);
       assert.equal(herald.state, 'connected');
     });
@@ -336,7 +344,7 @@ describe('resume', () => {
     await until(() => server.sockets.length === 2, 'a reconnect');
     const next = server.sockets[1];
     next.open();
-    const resumes = next.frames('subscribe');
+    const resumes = next.appFrames('subscribe');
     assert.deepEqual(resumes.map(({ topic, since, epoch }) => ({ topic, since, epoch })),
       [{ topic: 't', since: 7, epoch: 'e1' }, { topic: 'u', since: 0, epoch: 'eu' }]);
     const infos = [];
@@ -392,7 +400,7 @@ describe('resume', () => {
     assert.equal(socket.frames('unsubscribe')[0].topic, 't');
     socket.receive(message('t', 6));
     assert.deepEqual(got, []);
-    assert.deepEqual(herald.topics(), []);
+    assert.deepEqual(herald.topics(), [OWN], 'only the notification topic is left');
   });
 
   test('a refused subscribe rejects ready and is reported; a rate-limited one is retried', async () => {
@@ -405,16 +413,169 @@ describe('resume', () => {
     await until(() => server.sockets.length === 1, 'a socket');
     const socket = server.sockets[0];
     socket.open();
-    const [badFrame, busyFrame] = socket.frames('subscribe');
+    const [badFrame, busyFrame] = socket.appFrames('subscribe');
     socket.receive({ type: 'error', code: 'bad_request', message: 'bad topic name', id: badFrame.id, topic: 'bad topic' });
     socket.receive({ type: 'error', code: 'rate_limited', message: 'slow down', id: busyFrame.id, topic: 'busy' });
     await assert.rejects(bad.ready, { code: 'bad_request' });
     assert.deepEqual(errors.map((e) => e.code), ['bad_request']);
-    await until(() => socket.frames('subscribe').length === 3, 'a second subscribe to busy');
-    const retry = socket.frames('subscribe')[2];
+    await until(() => socket.appFrames('subscribe').length === 3, 'a second subscribe to busy');
+    const retry = socket.appFrames('subscribe')[2];
     assert.equal(retry.topic, 'busy');
     socket.receive({ type: 'subscribed', topic: 'busy', seq: 0, epoch: 'b', recovered: true, id: retry.id });
     assert.equal((await busy.ready).epoch, 'b');
+  });
+});
+
+describe('notifications', () => {
+  /** A connected Herald whose own `user:` subscription the scripted server has answered at `seq`. */
+  async function notifiedClient({ seq = 3, epoch = 'ue1', ...options } = {}) {
+    const server = scriptedServer();
+    const herald = client(Herald, { WebSocket: server.WebSocket, ...options });
+    const notes = [];
+    herald.on('notification', (m) => notes.push(m.seq));
+    await until(() => server.sockets.length === 1, 'a socket');
+    const socket = server.sockets[0];
+    socket.open();
+    const own = socket.frames('subscribe').filter((f) => f.topic === OWN);
+    assert.equal(own.length, 1, 'one subscribe to the user\'s own topic, made by herald.js after the welcome');
+    assert.equal(own[0].since, undefined, 'live from now on the first connection');
+    socket.receive({ type: 'subscribed', topic: OWN, seq, epoch, recovered: true, id: own[0].id });
+    return { server, herald, socket, notes };
+  }
+
+  test('after the welcome herald.js subscribes to user:{welcome.user} and delivers its messages to `notification`', async () => {
+    const { herald, socket, notes } = await notifiedClient();
+    assert.deepEqual(herald.topics(), [OWN]);
+    socket.receive(message(OWN, 4, { text: 'your order shipped' }));
+    socket.receive(message(OWN, 5));
+    socket.receive(message('someone.else', 6)); // not a subscription: nothing
+    assert.deepEqual(notes, [4, 5]);
+    assert.deepEqual(herald.position(OWN), { epoch: 'ue1', seq: 5 });
+  });
+
+  test('it resumes after a reconnect with seq and epoch, and each notification arrives once, in order', async () => {
+    const { server, herald, socket, notes } = await notifiedClient();
+    const gaps = [];
+    herald.on('gap', (gap) => gaps.push(gap));
+    socket.receive(message(OWN, 4));
+    socket.drop(1006);
+    await until(() => server.sockets.length === 2, 'a reconnect');
+    const next = server.sockets[1];
+    next.open();
+    const own = next.frames('subscribe').filter((f) => f.topic === OWN);
+    assert.deepEqual(own.map(({ since, epoch }) => ({ since, epoch })), [{ since: 4, epoch: 'ue1' }], 'one resume, not a fresh subscribe');
+    next.receive({ type: 'subscribed', topic: OWN, seq: 6, epoch: 'ue1', recovered: true, id: own[0].id });
+    for (const seq of [4, 5, 6, 7]) next.receive(message(OWN, seq)); // 4 again across the seam
+    assert.deepEqual(notes, [4, 5, 6, 7]);
+    assert.deepEqual(gaps, []);
+    assert.deepEqual(herald.topics(), [OWN]);
+  });
+
+  for (const when of ['before the first connection', 'in a welcome listener, as apps had to']) {
+    test(`an application's own subscribe to user:{id} (${when}) shares the subscription: one subscribe per connection, each message once to each`, async () => {
+      const server = scriptedServer();
+      const herald = client(Herald, { WebSocket: server.WebSocket });
+      const mine = [];
+      const notes = [];
+      if (when.startsWith('before')) {
+        herald.subscribe(OWN, (m) => mine.push(m.seq));
+      } else {
+        let added = false;
+        herald.on('welcome', (w) => {
+          if (!added) herald.subscribe(`user:${w.user}`, (m) => mine.push(m.seq));
+          added = true;
+        });
+      }
+      herald.on('notification', (m) => notes.push(m.seq));
+      await until(() => server.sockets.length === 1, 'a socket');
+      for (let i = 0; i < 2; i++) {
+        if (i === 1) {
+          server.sockets[0].drop(1006);
+          await until(() => server.sockets.length === 2, 'a reconnect');
+        }
+        const socket = server.sockets[i];
+        socket.open();
+        const own = socket.frames('subscribe').filter((f) => f.topic === OWN);
+        assert.equal(own.length, 1, `connection ${i + 1}: one subscribe to ${OWN}, not one per interested party`);
+        socket.receive({ type: 'subscribed', topic: OWN, seq: i * 10, epoch: 'ue1', recovered: true, id: own[0].id });
+        socket.receive(message(OWN, i * 10 + 1));
+      }
+      assert.deepEqual(mine, [1, 11]);
+      assert.deepEqual(notes, [1, 11]);
+
+      // the application lets go of the topic: its listeners go, the notifications stay
+      const socket = server.sockets[1];
+      herald.unsubscribe(OWN);
+      assert.deepEqual(socket.frames('unsubscribe'), [], 'the subscription goes on for `notification`');
+      socket.receive(message(OWN, 12));
+      assert.deepEqual([mine, notes], [[1, 11], [1, 11, 12]]);
+      assert.deepEqual(herald.topics(), [OWN]);
+    });
+  }
+
+  test('{ notifications: false } subscribes to nothing by itself; a subscribe of your own still works', async () => {
+    const server = scriptedServer();
+    const herald = client(Herald, { WebSocket: server.WebSocket, notifications: false });
+    const notes = [];
+    herald.on('notification', (m) => notes.push(m.seq));
+    await until(() => server.sockets.length === 1, 'a socket');
+    const socket = server.sockets[0];
+    socket.open();
+    assert.deepEqual(socket.frames('subscribe'), []);
+    assert.deepEqual(herald.topics(), []);
+    const got = [];
+    herald.subscribe(OWN, (m) => got.push(m.seq));
+    const [own] = socket.frames('subscribe');
+    assert.equal(own.topic, OWN);
+    socket.receive({ type: 'subscribed', topic: OWN, seq: 0, epoch: 'ue1', recovered: true, id: own.id });
+    socket.receive(message(OWN, 1));
+    assert.deepEqual(got, [1]);
+    assert.deepEqual(notes, []);
+  });
+
+  test('a reconnect with a token for another user moves the notifications to the new user\'s topic', async () => {
+    const server = scriptedServer();
+    const herald = client(Herald, { WebSocket: server.WebSocket, token: ({ reason }) => (reason === 'connect' ? 'alice' : 'bob') });
+    const notes = [];
+    herald.on('notification', (m) => notes.push(`${m.topic}#${m.seq}`));
+    await until(() => server.sockets.length === 1, 'a socket');
+    const first = server.sockets[0];
+    first.open({ user: 'alice' });
+    const [alice] = first.frames('subscribe');
+    assert.equal(alice.topic, 'user:alice');
+    first.receive({ type: 'subscribed', topic: 'user:alice', seq: 7, epoch: 'ea', recovered: true, id: alice.id });
+    first.receive(message('user:alice', 8));
+    first.drop(4001, 'token expired'); // the token function now gives bob's token
+    await until(() => server.sockets.length === 2, 'a reconnect');
+    const second = server.sockets[1];
+    second.open({ user: 'bob' });
+    const subscribes = second.frames('subscribe');
+    assert.deepEqual(subscribes.map(({ topic, since, epoch }) => ({ topic, since, epoch })),
+      [{ topic: 'user:bob', since: undefined, epoch: undefined }], 'bob\'s topic, live; alice\'s is not bob\'s to read');
+    assert.deepEqual(herald.topics(), ['user:bob']);
+    second.receive({ type: 'subscribed', topic: 'user:bob', seq: 2, epoch: 'eb', recovered: true, id: subscribes[0].id });
+    second.receive(message('user:alice', 9)); // cannot come from a real server; must not be delivered as bob's
+    second.receive(message('user:bob', 3));
+    assert.deepEqual(notes, ['user:alice#8', 'user:bob#3']);
+  });
+
+  test('a user whose id cannot make a topic name has no private topic: nothing is subscribed, nothing is reported', async () => {
+    const server = scriptedServer();
+    const herald = client(Herald, { WebSocket: server.WebSocket });
+    const errors = [];
+    herald.on('error', (e) => errors.push(e));
+    await until(() => server.sockets.length === 1, 'a socket');
+    server.sockets[0].open({ user: 'ann@example.com' });
+    assert.deepEqual(server.sockets[0].frames('subscribe'), []);
+    assert.deepEqual(errors, []);
+  });
+
+  test('a chat room does not subscribe to anything', async () => {
+    const server = scriptedServer();
+    client(ChatRoom, { WebSocket: server.WebSocket }, 'ws://herald.test/herald/ws/chat/lobby');
+    await until(() => server.sockets.length === 1, 'a socket');
+    server.sockets[0].open();
+    assert.deepEqual(server.sockets[0].sent, []);
   });
 });
 

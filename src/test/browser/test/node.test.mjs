@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ChatRoom, Herald } from '../../../main/webapp/herald.js';
-import { BASE, devToken, publish, shortLivedToken, tcpProxy, uniqueTopic, waitFor } from './support.mjs';
+import { BASE, devToken, notify, publish, shortLivedToken, tcpProxy, uniqueTopic, waitFor } from './support.mjs';
 
 const PUSH = `${BASE.replace(/^http/, 'ws')}/herald/ws/push`;
 /** What a Node service of these tests may do: read anything, publish to node.* and chat rooms. */
@@ -59,6 +59,40 @@ test('publish resolves to the ack; the subscriber sees its own message', async (
   assert.equal(ack.seq, 1);
   await waitFor(() => seen.length === 1, { message: 'the own message' });
   assert.equal(seen[0].from, h.welcome.user);
+});
+
+test('notifications: a REST push to /api/users/{user}/messages reaches `notification`, also across a cut connection', async () => {
+  const user = `node-notified-${process.pid}-${Date.now().toString(36)}`;
+  const h = await herald(`ws://127.0.0.1:${proxy.port}/herald/ws/push`, { token: () => devToken(user, SCOPE) });
+  h.on('error', () => {}); // the refused tries while the proxy is down
+  const notes = [];
+  h.on('notification', (m) => notes.push(m));
+  const subscribed = [];
+  h.on('subscribed', (frame, info) => subscribed.push({ topic: frame.topic, ...info }));
+  // a push is for the sessions subscribed when it is stored: wait until herald.js has subscribed for us
+  await waitFor(() => subscribed.some((s) => s.topic === `user:${user}`), { message: 'the automatic subscription to user:' });
+  assert.deepEqual(h.topics(), [`user:${user}`]);
+
+  const first = await notify(user, { text: 'your export is ready' });
+  assert.equal(first.topic, `user:${user}`);
+  await waitFor(() => notes.length === 1, { message: 'the first notification' });
+  assert.deepEqual({ ...notes[0], time: undefined },
+    { type: 'message', topic: `user:${user}`, seq: first.seq, id: first.id, time: undefined, from: 'server', data: { text: 'your export is ready' } });
+
+  // pushed while the connection is down: the resume (since, epoch) brings it, once
+  proxy.down();
+  await waitFor(() => h.state === 'reconnecting', { message: 'the client to notice' });
+  const missed = await notify(user, { text: 'pushed while offline' });
+  proxy.up();
+  await waitFor(() => h.state === 'connected', { message: 'a reconnect', timeout: 20_000 });
+  const after = await notify(user, { text: 'after the reconnect' });
+  await waitFor(() => notes.length >= 3, { message: 'the missed and the next notification' });
+  assert.deepEqual(notes.map((m) => [m.seq, m.data.text]),
+    [[first.seq, 'your export is ready'], [missed.seq, 'pushed while offline'], [after.seq, 'after the reconnect']]);
+  const own = subscribed.filter((s) => s.topic === `user:${user}`);
+  assert.deepEqual(own.slice(0, 2).map((s) => [s.resumed, s.since]), [[false, undefined], [true, first.seq]],
+    'subscribed live once, then resumed from the last seq delivered');
+  assert.ok(own.slice(1).every((s) => s.resumed), 'every later subscribe was a resume');
 });
 
 test('refusals reject with the server\'s error code: forbidden outside the scope, bad_request for a bad name', async () => {

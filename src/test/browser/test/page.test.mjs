@@ -1,10 +1,10 @@
 // The demo page at /herald/ in headless Chromium: loading with a dev token, chat and presence,
-// picking a name, REST publishes, publish() errors, and the screenshot in docs/.
+// picking a name, personal notifications, REST publishes, publish() errors, and the screenshot in docs/.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { BASE, DEMO_SCOPE, SCREENSHOT, launchBrowser, newContext, openPage, publish, uniqueTopic, waitFor } from './support.mjs';
+import { BASE, DEMO_SCOPE, SCREENSHOT, launchBrowser, newContext, notify, openPage, publish, uniqueTopic, waitFor } from './support.mjs';
 
 let browser;
 
@@ -57,7 +57,7 @@ test('the demo page gets a dev token, loads without console errors and shows liv
   }
 });
 
-test('two browser contexts chat and see each other\'s presence, also after one picks another name', async () => {
+test('two browser contexts chat and see each other\'s presence, and get their own notifications, also after one picks another name', async () => {
   const room = uniqueTopic('room');
   const userA = uniqueUser('alice');
   const userB = uniqueUser('bob');
@@ -73,6 +73,11 @@ test('two browser contexts chat and see each other\'s presence, also after one p
     await a.waitForSelector(`#members li[data-user="${userB}"]`);
     await b.waitForSelector(`#members li[data-user="${userA}"]`);
     await b.waitForSelector(`#members li.me[data-user="${userB}"]`);
+
+    // a back end pushes to B: herald.js subscribed B's page to user:{B} by itself
+    await subscribed(b, `user:${userB}`);
+    const forB = await notify(userB, { text: 'for B only' });
+    await b.waitForSelector(`#notifications li[data-topic="user:${userB}"][data-id="${forB.id}"]:has-text("for B only")`);
 
     await b.fill('#chat-text', 'hello from B');
     await b.press('#chat-text', 'Enter');
@@ -98,6 +103,11 @@ test('two browser contexts chat and see each other\'s presence, also after one p
     await b.waitForSelector(`#members li.me[data-user="${renamed}"]`);
     await b.waitForFunction((name) => window.heraldDemo.herald.welcome?.user === name, renamed);
     assert.equal(await b.textContent('#me'), renamed);
+    // the notifications follow the new name
+    await subscribed(b, `user:${renamed}`);
+    assert.deepEqual(await b.evaluate(() => window.heraldDemo.herald.topics().filter((t) => t.startsWith('user:'))), [`user:${renamed}`]);
+    const forRenamed = await notify(renamed, { text: 'for B under the new name' });
+    await b.waitForSelector(`#notifications li[data-topic="user:${renamed}"][data-id="${forRenamed.id}"]`);
     await b.fill('#chat-text', 'B again, renamed');
     await b.press('#chat-text', 'Enter');
     await a.waitForSelector(`#chat li[data-from="${renamed}"][data-seq="3"]:has-text("B again, renamed")`);
@@ -105,6 +115,7 @@ test('two browser contexts chat and see each other\'s presence, also after one p
     // the room's replay on B's new connection did not repeat anything
     assert.deepEqual(await b.$$eval('#chat li[data-seq]', (items) => items.map((li) => Number(li.dataset.seq))), [1, 2, 3]);
 
+    assert.equal(await a.$$eval('#notifications li[data-topic^="user:"]', (items) => items.length), 0, 'A got none of B\'s notifications');
     await bob.close();
     await a.waitForSelector(`#members li[data-user="${renamed}"]`, { state: 'detached' });
     await a.waitForSelector(`#chat li.notice:has-text("${renamed} left")`);

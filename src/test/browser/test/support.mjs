@@ -163,6 +163,18 @@ export async function publish(topic, data) {
   return body;
 }
 
+/** POST /herald/api/users/{user}/messages as the back end (pushing to a user needs `admin`); returns the 202 body. */
+export async function notify(user, data) {
+  const response = await fetch(`${BASE}/herald/api/users/${encodeURIComponent(user)}/messages`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await backend()}` },
+    body: JSON.stringify(data),
+  });
+  const body = await response.json();
+  if (response.status !== 202) throw new Error(`push to user ${user}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
 // ---------------------------------------------------------------- a page's notification feed
 
 /** Publishes to `topic` through REST at a steady pace until stopped; `count` is how many were accepted. */

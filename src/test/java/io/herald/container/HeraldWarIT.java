@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,11 +25,19 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -203,15 +212,117 @@ class HeraldWarIT {
         }
     }
 
-    /** HeraldApplicationConfig leaves the echo endpoint out of a WAR unless HERALD_ECHO=true. */
+    // ---- server-config/: what an operator applies to the server, applied to this one
+
+    /**
+     * The server runs with its server-config/ file applied (Payara: post-boot-commands.asadmin;
+     * WildFly: herald.cli, by the build), which pins herald.heartbeat=25, herald.echo=false,
+     * herald.idle.timeout and herald.max.connections as system properties. The pom starts the
+     * server with HERALD_HEARTBEAT=20, HERALD_ECHO=true and the other two unparseable in its
+     * environment: the pinned values must win, as they would over an operator's environment
+     * (without the pins the WAR would not have deployed at all). HeraldApplicationConfig leaves the
+     * echo endpoint out of a WAR when echo is off.
+     */
     @Test
-    void echoIsNotServedByDefault() {
+    void theSettingsServerConfigPinsBeatTheServersEnvironment() {
+        try (WsClient client = WsClient.connect(ws("push"))) {
+            assertEquals(25000, client.next("welcome").path("heartbeat").asInt(), "herald.heartbeat=25, not 20");
+        }
         CompletionException failure = assertThrows(CompletionException.class, () -> HTTP.newWebSocketBuilder()
                 .buildAsync(ws("echo"), new WebSocket.Listener() { })
                 .orTimeout(WsClient.WAIT.toSeconds(), TimeUnit.SECONDS)
                 .join());
         WebSocketHandshakeException refused = assertInstanceOf(WebSocketHandshakeException.class, failure.getCause());
-        assertEquals(404, refused.getResponse().statusCode());
+        assertEquals(404, refused.getResponse().statusCode(), "herald.echo=false");
+    }
+
+    /**
+     * Payara Micro runs boot command files to the end whatever fails, and only logs a failure. So
+     * its log must hold no failed boot command, and a success for each {@code set} of the pre-boot
+     * file (src/test/payara/tls-preboot.sh's: tls.asadmin with CI's keystore and port) and of
+     * post-boot-commands.asadmin (its listener tuning, which no quick test can observe). Their
+     * other lines are checked by their effect: {@link #theSettingsServerConfigPinsBeatTheServersEnvironment},
+     * {@link #httpsAndWssUseTheKeystoreServerConfigsTlsFileConfigured}. On WildFly, jboss-cli fails
+     * the build itself.
+     */
+    @Test
+    void everyPayaraBootCommandSucceeded() throws IOException {
+        assumeTrue(System.getProperty("payara.log") != null, "Payara only");
+        List<String> bootCommands = payaraLog().stream().filter(e -> e.contains("Boot Command ")).toList();
+        assertFalse(bootCommands.isEmpty(), "no boot command in " + System.getProperty("payara.log"));
+        for (String entry : bootCommands) {
+            assertTrue(entry.contains("returned with result SUCCESS"), entry);
+        }
+        for (String file : new String[] {System.getProperty("payara.preboot"), System.getProperty("payara.postboot")}) {
+            List<String> sets = Files.readAllLines(Path.of(file)).stream()
+                    .map(String::trim).filter(line -> line.startsWith("set ")).toList();
+            assertFalse(sets.isEmpty(), file);
+            for (String set : sets) {
+                String assignment = set.substring("set ".length()).trim();
+                assertTrue(bootCommands.stream().anyMatch(e -> e.contains("Boot Command set returned with result SUCCESS")
+                        && e.contains(assignment)), () -> "no success logged for: " + set + " (" + file + ")");
+            }
+        }
+    }
+
+    /**
+     * Payara Micro's log (--logtofile, see arquillian.xml), one element per entry: an entry starts
+     * with a "[2026-…] [] [INFO] …" header and may span several lines.
+     */
+    private static List<String> payaraLog() throws IOException {
+        Path log = Path.of(System.getProperty("payara.log"));
+        List<String> entries = new ArrayList<>();
+        try (Stream<Path> files = Files.list(log.getParent())) {
+            // Micro's file handler adds a generation number to the name: payara-micro.log.0
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(log.getFileName().toString())
+                    && !f.toString().endsWith(".lck")).sorted().toList()) {
+                entries.addAll(List.of(Files.readString(file).split("\\R(?=\\[\\d{4}-)")));
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * server-config's TLS file, applied by the build with a keystore made for it: on WildFly
+     * tls.cli (src/test/wildfly/apply-server-config.sh), https on 8443 + the same port offset as
+     * HTTP; on Payara Micro tls.asadmin (src/test/payara/tls-preboot.sh), on a free port the log
+     * names. https and wss work there, and the client trusts that keystore's certificate only, so
+     * the server's own self-signed one would fail the handshake.
+     */
+    @Test
+    void httpsAndWssUseTheKeystoreServerConfigsTlsFileConfigured() throws Exception {
+        char[] password = System.getProperty("test.tls.password").toCharArray();
+        KeyStore keystore = KeyStore.getInstance(Path.of(System.getProperty("test.tls.keystore")).toFile(), password);
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        trusted.setCertificateEntry("herald", keystore.getCertificate("herald"));
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        HttpClient https = HttpClient.newBuilder().sslContext(tls).connectTimeout(WsClient.WAIT).build();
+        String authority = base.getHost() + ":" + httpsPort();
+
+        HttpResponse<String> health = https.send(HttpRequest.newBuilder(URI.create("https://" + authority + "/herald/api/health"))
+                .timeout(WsClient.WAIT).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode(), health::body);
+        assertEquals(json().put("status", "UP"), WsClient.parse(health.body()));
+
+        URI wss = URI.create("wss://" + authority + wsTarget("push", Tokens.token("tls-user", USER_SCOPE)));
+        try (WsClient client = WsClient.connect(wss, https)) {
+            assertEquals("tls-user", client.next("welcome").path("user").asText());
+        }
+    }
+
+    private int httpsPort() throws IOException {
+        if (System.getProperty("payara.log") == null) {
+            // WildFly's https socket binding is 8443, moved by the same offset as http's 8080
+            return base.getPort() - 8080 + 8443;
+        }
+        Pattern bound = Pattern.compile("Network Listener https-listener started in: \\d+ms - bound to \\[[^\\]]*:(\\d+)]");
+        return payaraLog().stream().map(bound::matcher).filter(Matcher::find).map(m -> Integer.parseInt(m.group(1)))
+                .reduce((first, last) -> last)
+                .orElseThrow(() -> new AssertionError("Payara's log names no port for https-listener"));
     }
 
     // ---- REST API
