@@ -456,7 +456,7 @@ async function idle(kind, conns) {
 }
 
 function clusterSupported() {
-  const r = spawnSync('unzip', ['-l', JAR]);
+  const r = spawnSync('unzip', ['-l', JAR], { maxBuffer: 256 * 1024 * 1024 });
   return r.status === 0 && /io\/herald\/cluster\//.test(r.stdout.toString());
 }
 
