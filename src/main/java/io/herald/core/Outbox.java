@@ -1,6 +1,9 @@
 package io.herald.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,6 +30,9 @@ public final class Outbox<F> {
     private record Replayed<F>(F frame) {
     }
 
+    /** Most frames written in one batch, where the transport writes batches. */
+    static final int MAX_BATCH = 64;
+
     private final Transport<F> transport;
     private final int capacity;
     private final Listener listener;
@@ -39,6 +45,8 @@ public final class Outbox<F> {
     private final AtomicInteger handoff = new AtomicInteger();
     private final AtomicBoolean overflowReported = new AtomicBoolean();
     private final AtomicReference<Runnable> afterFlush = new AtomicReference<>();
+    private final Consumer<Throwable> sentCallback = this::sent;
+    private final boolean batches;
     private volatile boolean overflowed;
     private volatile boolean closed;
 
@@ -46,6 +54,7 @@ public final class Outbox<F> {
         this.transport = transport;
         this.capacity = capacity;
         this.listener = listener;
+        this.batches = transport.writesBatches();
     }
 
     /** Queues a live frame; false when the session is closed or has just become a slow consumer. */
@@ -122,7 +131,6 @@ public final class Outbox<F> {
         return closed;
     }
 
-    @SuppressWarnings("unchecked")
     private void sendWhileOwned() {
         while (true) {
             Object next = closed ? null : queue.poll();
@@ -135,20 +143,40 @@ public final class Outbox<F> {
                 }
                 continue;
             }
-            queued.decrementAndGet();
-            F frame;
-            if (next instanceof Replayed<?> replayed) {
-                replaysQueued.decrementAndGet();
-                frame = (F) replayed.frame();
-            } else {
-                frame = (F) next;
+            F frame = taken(next);
+            List<F> batch = null;
+            if (batches) {
+                // everything else already waiting goes in the same write
+                Object more;
+                while ((batch == null || batch.size() < MAX_BATCH) && (more = queue.poll()) != null) {
+                    if (batch == null) {
+                        batch = new ArrayList<>();
+                        batch.add(frame);
+                    }
+                    batch.add(taken(more));
+                }
             }
             handoff.set(0);
-            transport.send(frame, this::sent);
+            if (batch == null) {
+                transport.send(frame, sentCallback);
+            } else {
+                transport.send(batch, sentCallback);
+            }
             if (handoff.getAndIncrement() == 0) {
                 return; // the callback has not run yet: it carries on
             }
         }
+    }
+
+    /** A frame just taken from the queue, counted out of it. */
+    @SuppressWarnings("unchecked")
+    private F taken(Object next) {
+        queued.decrementAndGet();
+        if (next instanceof Replayed<?> replayed) {
+            replaysQueued.decrementAndGet();
+            return (F) replayed.frame();
+        }
+        return (F) next;
     }
 
     private void sent(Throwable error) {

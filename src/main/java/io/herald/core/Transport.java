@@ -1,5 +1,6 @@
 package io.herald.core;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /** The connection under one session, as the core sees it: an asynchronous sender of frames. */
@@ -10,6 +11,22 @@ public interface Transport<F> {
      * or the error that stopped it. {@code done} may run on the calling thread.
      */
     void send(F frame, Consumer<Throwable> done);
+
+    /**
+     * Whether {@link #send(List, Consumer)} writes several frames at once, cheaper than one by one:
+     * then an outbox hands over everything that waits for the session in one call.
+     */
+    default boolean writesBatches() {
+        return false;
+    }
+
+    /**
+     * Starts sending {@code frames}, in order, as one write; {@code done} as for a single frame.
+     * Only called when {@link #writesBatches()} says so.
+     */
+    default void send(List<F> frames, Consumer<Throwable> done) {
+        throw new UnsupportedOperationException("this transport writes one frame at a time");
+    }
 
     /** Sends a protocol-level (RFC 6455) ping, without blocking. */
     void ping();

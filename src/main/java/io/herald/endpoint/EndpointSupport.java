@@ -17,11 +17,17 @@ final class EndpointSupport {
     private EndpointSupport() {
     }
 
-    /** Applies the message size limit: a larger message closes the session with 1009. */
+    /**
+     * Applies the message size limit: a larger message closes the session with 1009. Also turns the
+     * container's own idle timeout off (Herald closes silent clients itself, SPEC section 4): with
+     * its default of 0, Tyrus schedules a timer task on every single send, a thread wake-up per
+     * delivered message.
+     */
     static void limit(Session ws) {
         int max = HeraldEndpoints.node().config().maxMessageBytes();
         ws.setMaxTextMessageBufferSize(max);
         ws.setMaxBinaryMessageBufferSize(max);
+        ws.setMaxIdleTimeout(-1);
     }
 
     /**
@@ -55,7 +61,7 @@ final class EndpointSupport {
     }
 
     static SessionTransport transport(Session ws, HeraldEndpoints.Admission admission) {
-        return new SessionTransport(ws, admission.abort());
+        return new SessionTransport(ws, admission.abort(), HeraldEndpoints.frameWriter(ws), HeraldEndpoints.node().codec());
     }
 
     static void refuseBinary(Session ws) {

@@ -29,7 +29,22 @@ public final class HeraldEndpoints {
             new Admission(ws.getUserPrincipal() instanceof AdmittedPrincipal admitted ? admitted.identity() : null,
                     null);
 
+    private static volatile Function<Session, FrameWriter> frameWriters = ws -> null;
+
     private HeraldEndpoints() {
+    }
+
+    /**
+     * Tells the endpoints how to write ready-made frames to a session (null for a session that must
+     * go through the container's encoder); the launcher can, the WAR sends through the standard API.
+     */
+    public static void writesFramesWith(Function<Session, FrameWriter> forSession) {
+        frameWriters = forSession;
+    }
+
+    /** The frame writer of an opening session, or null to send through the container's API. */
+    static FrameWriter frameWriter(Session ws) {
+        return frameWriters.apply(ws);
     }
 
     /** Tells the endpoints how to find what the handshake of an opening session decided. */

@@ -1,16 +1,24 @@
 package io.herald.endpoint;
 
 import io.herald.core.Transport;
+import io.herald.protocol.FrameCodec;
 import io.herald.protocol.ServerFrame;
+import io.herald.protocol.ServerFrame.Delivery;
+import io.herald.protocol.WebSocketFrames;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** A Jakarta WebSocket session as the core's transport: asynchronous sends through the encoder. */
+/**
+ * A Jakarta WebSocket session as the core's transport: asynchronous sends through the encoder, or,
+ * where the runtime offers a {@link FrameWriter}, ready-made frames (a delivery's frame is made
+ * once and shared by every subscriber).
+ */
 final class SessionTransport implements Transport<ServerFrame> {
 
     private static final Logger LOG = Logger.getLogger(SessionTransport.class.getName());
@@ -19,11 +27,18 @@ final class SessionTransport implements Transport<ServerFrame> {
 
     private final Session session;
     private final Runnable abort;
+    private final FrameWriter writer;
+    private final FrameCodec codec;
 
-    /** @param abort drops the session's TCP connection; null where the container has no way */
-    SessionTransport(Session session, Runnable abort) {
+    /**
+     * @param abort drops the session's TCP connection; null where the container has no way
+     * @param writer writes ready-made frames to the session; null to send through the container's API
+     */
+    SessionTransport(Session session, Runnable abort, FrameWriter writer, FrameCodec codec) {
         this.session = session;
         this.abort = abort;
+        this.writer = writer;
+        this.codec = codec;
     }
 
     @Override
@@ -35,12 +50,52 @@ final class SessionTransport implements Transport<ServerFrame> {
 
     @Override
     public void send(ServerFrame frame, Consumer<Throwable> done) {
+        if (writer != null) {
+            if (!session.isOpen()) {
+                done.accept(new IllegalStateException("the session is closed"));
+                return;
+            }
+            writer.write(wire(frame), done);
+            return;
+        }
         try {
             session.getAsyncRemote().sendObject(frame, result -> done.accept(result.isOK() ? null : result.getException()));
         } catch (RuntimeException e) {
             // the session closed under us; the container reports the close itself
             done.accept(e);
         }
+    }
+
+    /** With a frame writer, several frames go out in one write (one system call, not one each). */
+    @Override
+    public boolean writesBatches() {
+        return writer != null;
+    }
+
+    @Override
+    public void send(List<ServerFrame> frames, Consumer<Throwable> done) {
+        if (!session.isOpen()) {
+            done.accept(new IllegalStateException("the session is closed"));
+            return;
+        }
+        byte[][] wires = new byte[frames.size()][];
+        int length = 0;
+        for (int i = 0; i < wires.length; i++) {
+            wires[i] = wire(frames.get(i));
+            length += wires[i].length;
+        }
+        byte[] all = new byte[length];
+        int at = 0;
+        for (byte[] w : wires) {
+            System.arraycopy(w, 0, all, at, w.length);
+            at += w.length;
+        }
+        writer.write(all, done);
+    }
+
+    /** A frame as WebSocket bytes: a delivery's are made once and shared by all its subscribers. */
+    private byte[] wire(ServerFrame frame) {
+        return frame instanceof Delivery d && d.wire() != null ? d.wire() : WebSocketFrames.text(codec.encode(frame));
     }
 
     @Override

@@ -44,10 +44,31 @@ public sealed interface ServerFrame {
     }
 
     /**
-     * A message frame, encoded once when it is made and then shared by every subscriber it goes to.
+     * A message frame, encoded once when it is made and then shared by every subscriber it goes to:
+     * as JSON text, and as a whole WebSocket text frame for runtimes that write ready-made frames.
      * Made by {@link FrameCodec#delivery(Message)}.
      */
-    record Delivery(Message message, String json) implements ServerFrame {
+    record Delivery(Message message, String json, byte[] wire) implements ServerFrame {
+
+        public Delivery(Message message, String json) {
+            this(message, json, json == null ? null : WebSocketFrames.text(json));
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Delivery d && message.equals(d.message) && java.util.Objects.equals(json, d.json);
+        }
+
+        @Override
+        public int hashCode() {
+            return message.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Delivery[" + message + "]";
+        }
+
         @Override
         public void writeFields(JsonGenerator g) throws IOException {
             g.writeStringField("type", "message");

@@ -23,7 +23,9 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -54,6 +56,10 @@ public final class HeraldNode implements AutoCloseable {
     private final DevTokens devTokens;
     private final Ids sessionIds = new Ids();
     private final ScheduledExecutorService housekeeping;
+    /** Writes the messages of large topics, a pass over their subscribers at a time (see Hub). */
+    private final ExecutorService flusher;
+    private static final int FLUSHERS = Math.max(2, java.lang.Runtime.getRuntime().availableProcessors());
+    private static final AtomicInteger FLUSHER_NUMBERS = new AtomicInteger();
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
     private final HandshakeGuard handshakeGuard;
     private final NodeMetrics metrics;
@@ -68,7 +74,12 @@ public final class HeraldNode implements AutoCloseable {
         });
         this.broker = openBroker(config, housekeeping);
         this.metrics = new NodeMetrics(config.node(), sessions::size, this::localTopicCount);
-        this.hub = new Hub(broker, codec, config.historySize(), metrics);
+        this.flusher = Executors.newFixedThreadPool(FLUSHERS, r -> {
+            Thread t = new Thread(r, "herald-flush-" + FLUSHER_NUMBERS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.hub = new Hub(broker, codec, config.historySize(), metrics, flusher);
         this.authenticator = new Authenticator(config.security());
         this.devTokens = config.dev() ? new DevTokens(config.security().hmacSecret(), Clock.systemUTC()) : null;
         this.handshakeGuard = new HandshakeGuard(config.maxConnections(), sessions::size, () -> accepting,
@@ -298,6 +309,7 @@ public final class HeraldNode implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        flusher.shutdown();
         broker.close();
     }
 }

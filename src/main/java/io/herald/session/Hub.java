@@ -14,6 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * This node's side of fan-out: it listens to the broker once per topic that has local subscribers,
@@ -22,10 +25,33 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class Hub implements TopicListener {
 
+    /**
+     * Topics with at least this many local subscribers have their writes batched: see
+     * {@link #onMessage}. Smaller ones (a user's own topic, a small room) write at once.
+     */
+    static final int BATCHED_FANOUT = 16;
+
     /** The subscriptions of one topic on this node, and whether the broker's feed is in effect yet. */
     private static final class LocalTopic {
         final CopyOnWriteArrayList<Subscription> subscriptions = new CopyOnWriteArrayList<>();
         CompletionStage<Void> listening;
+        /** Flush requests not yet served; the one that makes it 1 starts a flushing task. */
+        final AtomicInteger flushesOwed = new AtomicInteger();
+
+        /** Flushes every subscription until no message is left unflushed, including new ones. */
+        void flushAll() {
+            int served = flushesOwed.get();
+            while (true) {
+                for (Subscription subscription : subscriptions) {
+                    subscription.flush();
+                }
+                int left = flushesOwed.addAndGet(-served);
+                if (left == 0) {
+                    return;
+                }
+                served = left;
+            }
+        }
     }
 
     private final Broker broker;
@@ -33,14 +59,32 @@ final class Hub implements TopicListener {
     private final int historySize;
     private final NodeMetrics metrics;
     private final ConcurrentHashMap<String, LocalTopic> topics = new ConcurrentHashMap<>();
+    private final Executor flusher;
 
-    Hub(Broker broker, FrameCodec codec, int historySize, NodeMetrics metrics) {
+    /**
+     * @param flusher runs the writes of large topics (see {@link #onMessage}); null to write every
+     *     message at once on the thread that delivers it
+     */
+    Hub(Broker broker, FrameCodec codec, int historySize, NodeMetrics metrics, Executor flusher) {
         this.broker = broker;
         this.metrics = metrics;
         this.codec = codec;
         this.historySize = historySize;
+        this.flusher = flusher;
     }
 
+    Hub(Broker broker, FrameCodec codec, int historySize, NodeMetrics metrics) {
+        this(broker, codec, historySize, metrics, null);
+    }
+
+    /**
+     * Fans a message out. A small topic's subscribers get it written at once. A large topic's
+     * (at least {@value #BATCHED_FANOUT} local subscribers) get it queued, and one flushing task
+     * per topic, on the flusher, then writes to each connection everything waiting for it: when
+     * messages come faster than one pass over the subscribers takes, the ones that arrived during
+     * a pass leave together in the next, as one write per connection instead of one per message.
+     * Order and the slow-consumer bound are the outboxes' as before; the publisher does not wait.
+     */
     @Override
     public void onMessage(Message message) {
         LocalTopic local = topics.get(message.topic());
@@ -48,8 +92,21 @@ final class Hub implements TopicListener {
             return;
         }
         Delivery delivery = codec.delivery(message);
-        for (Subscription subscription : local.subscriptions) {
-            subscription.deliver(delivery);
+        if (flusher == null || local.subscriptions.size() < BATCHED_FANOUT) {
+            for (Subscription subscription : local.subscriptions) {
+                subscription.deliver(delivery);
+            }
+        } else {
+            for (Subscription subscription : local.subscriptions) {
+                subscription.offer(delivery);
+            }
+            if (local.flushesOwed.getAndIncrement() == 0) {
+                try {
+                    flusher.execute(local::flushAll);
+                } catch (RejectedExecutionException e) {
+                    local.flushAll(); // the node is stopping: write on this thread
+                }
+            }
         }
         metrics.delivered(local.subscriptions.size());
     }

@@ -57,21 +57,36 @@ final class Subscription {
     }
 
     void deliver(Delivery delivery) {
+        if (offer(delivery)) {
+            flush();
+        }
+    }
+
+    /**
+     * Queues a live message without starting to send it: true if it was queued, and then
+     * {@link #flush()} must follow, at once or after queuing more (which then go out together).
+     */
+    boolean offer(Delivery delivery) {
         synchronized (this) {
             if (cancelled) {
-                return;
+                return false;
             }
             if (held != null) {
                 held.add(delivery);
-                return;
+                return false;
             }
             long seq = delivery.message().seq();
             if (seq <= lastSeq) {
-                return;
+                return false;
             }
             lastSeq = seq;
             connection.outbox().enqueue(delivery);
+            return true;
         }
+    }
+
+    /** Starts sending what is queued for this subscription's connection. */
+    void flush() {
         connection.outbox().flush();
     }
 

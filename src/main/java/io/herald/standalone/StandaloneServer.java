@@ -71,6 +71,7 @@ public final class StandaloneServer implements AutoCloseable {
         HeraldNode node = new HeraldNode(config);
         HeraldNode.install(node);
         HeraldEndpoints.admitsWith(ws -> HandshakeFilter.currentAdmission());
+        HeraldEndpoints.writesFramesWith(TyrusFrameWriters.create());
         HandshakeFilter handshakes = new HandshakeFilter(node.handshakeGuard(), node.codec(), BASE_PATH);
         HttpServer http = new HttpServer();
         EndpointContainer endpoints = endpoints(config);

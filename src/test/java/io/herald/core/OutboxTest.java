@@ -161,4 +161,63 @@ class OutboxTest {
         assertTrue(outbox.isClosed());
         assertFalse(outbox.enqueue("c"));
     }
+
+    /** A transport that writes batches: each call's frames are recorded as one write. */
+    private static final class BatchingTransport implements Transport<String> {
+        final List<List<String>> writes = new ArrayList<>();
+        final Deque<Consumer<Throwable>> inFlight = new ArrayDeque<>();
+
+        @Override
+        public boolean writesBatches() {
+            return true;
+        }
+
+        @Override
+        public void send(String frame, Consumer<Throwable> done) {
+            send(List.of(frame), done);
+        }
+
+        @Override
+        public void send(List<String> frames, Consumer<Throwable> done) {
+            writes.add(List.copyOf(frames));
+            inFlight.add(done);
+        }
+
+        @Override
+        public void ping() {
+        }
+
+        @Override
+        public void abort() {
+        }
+
+        @Override
+        public void close(int code, String reason) {
+        }
+    }
+
+    @Test
+    void aBatchingTransportGetsEverythingThatWaitedInOneWriteInOrder() {
+        BatchingTransport transport = new BatchingTransport();
+        Outbox<String> outbox = new Outbox<>(transport, 1000, new Events());
+        outbox.enqueue("a");
+        outbox.flush();
+        for (int i = 0; i < 100; i++) {
+            outbox.enqueue("m" + i);
+            outbox.flush(); // a send is in flight: these wait
+        }
+        assertEquals(List.of(List.of("a")), transport.writes);
+        transport.inFlight.poll().accept(null);
+        transport.inFlight.poll().accept(null);
+        assertEquals(3, transport.writes.size());
+        assertEquals(Outbox.MAX_BATCH, transport.writes.get(1).size(), "at most MAX_BATCH frames per write");
+        List<String> all = new ArrayList<>();
+        transport.writes.forEach(all::addAll);
+        List<String> expected = new ArrayList<>(List.of("a"));
+        for (int i = 0; i < 100; i++) {
+            expected.add("m" + i);
+        }
+        assertEquals(expected, all);
+        assertEquals(0, outbox.size());
+    }
 }

@@ -1,10 +1,12 @@
 package io.herald.session;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.herald.protocol.ClientFrame;
 import io.herald.protocol.ServerFrame.Delivery;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +35,28 @@ class FanOutTest {
             List<Delivery> got = transport.all(Delivery.class);
             assertEquals(1, got.size());
             assertSame(first, got.get(0), "one encoded frame shared by every subscriber");
+        }
+    }
+
+    @Test
+    void aLargeTopicsBatchedWritesReachEverySubscriberInOrderOnce() {
+        int count = Hub.BATCHED_FANOUT * 4;
+        List<RecordingTransport> subscribers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            RecordingTransport transport = new RecordingTransport();
+            node.openPush(transport, NodeFixture.admin("tester")).onFrame(new ClientFrame.Subscribe("big", null, null, null));
+            subscribers.add(transport);
+        }
+        for (int m = 0; m < 500; m++) {
+            node.publishAsServer("big", "{\"m\":" + m + "}", null);
+        }
+        List<Long> expected = new ArrayList<>();
+        for (long seq = 1; seq <= 500; seq++) {
+            expected.add(seq);
+        }
+        for (RecordingTransport transport : subscribers) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> transport.seqs().size() >= 500);
+            assertEquals(expected, transport.seqs());
         }
     }
 }

@@ -1,0 +1,101 @@
+package io.herald.standalone;
+
+import io.herald.endpoint.FrameWriter;
+import jakarta.websocket.Session;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.glassfish.tyrus.core.ProtocolHandler;
+import org.glassfish.tyrus.core.TyrusRemoteEndpoint;
+import org.glassfish.tyrus.core.TyrusWebSocket;
+import org.glassfish.tyrus.spi.CompletionHandler;
+import org.glassfish.tyrus.spi.Writer;
+
+/**
+ * Ready-made frames straight to a Tyrus session's connection writer: what Tyrus' own broadcast
+ * does ({@code TyrusEndpointWrapper.broadcast}: one frame, {@code sendRawFrame} of the same bytes
+ * to every session), but with a completion callback, which Herald's bounded per-session queue
+ * needs and {@code sendRawFrame} does not give. Per delivery this skips the encoder lookup, the
+ * UTF-8 conversion, the frame copy and Tyrus' send lock.
+ *
+ * <p>The connection writer is not public API in Tyrus 2.1: it is reached once per session by
+ * reflection. Where that fails (another Tyrus, a session with extensions such as
+ * permessage-deflate, which must process every frame), the session sends through the standard API.
+ */
+final class TyrusFrameWriters implements Function<Session, FrameWriter> {
+
+    private static final Logger LOG = Logger.getLogger(TyrusFrameWriters.class.getName());
+
+    private final Field webSocket;
+    private final Method protocolHandler;
+    private final Field writer;
+
+    private TyrusFrameWriters(Field webSocket, Method protocolHandler, Field writer) {
+        this.webSocket = webSocket;
+        this.protocolHandler = protocolHandler;
+        this.writer = writer;
+    }
+
+    /** The writers, or one that always says "use the standard API" if this Tyrus is not the expected one. */
+    static Function<Session, FrameWriter> create() {
+        try {
+            Field webSocket = TyrusRemoteEndpoint.class.getDeclaredField("webSocket");
+            Method protocolHandler = TyrusWebSocket.class.getDeclaredMethod("getProtocolHandler");
+            Field writer = ProtocolHandler.class.getDeclaredField("writer");
+            webSocket.setAccessible(true);
+            protocolHandler.setAccessible(true);
+            writer.setAccessible(true);
+            return new TyrusFrameWriters(webSocket, protocolHandler, writer);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.WARNING, "this Tyrus' connection writer cannot be reached; sending through the standard API", e);
+            return session -> null;
+        }
+    }
+
+    @Override
+    public FrameWriter apply(Session session) {
+        try {
+            if (!(session.getAsyncRemote() instanceof TyrusRemoteEndpoint remote)) {
+                return null;
+            }
+            ProtocolHandler handler = (ProtocolHandler) protocolHandler.invoke(webSocket.get(remote));
+            if (handler == null || handler.hasExtensions()) {
+                return null;
+            }
+            Writer connection = (Writer) writer.get(handler);
+            return connection == null ? null : new Direct(connection);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, e, () -> "session " + session.getId() + ": sending through the standard API");
+            return null;
+        }
+    }
+
+    private record Direct(Writer connection) implements FrameWriter {
+        @Override
+        public void write(byte[] frame, Consumer<Throwable> done) {
+            // a view of its own per write: Grizzly moves the position, never the bytes, and never
+            // disposes a buffer it did not allocate
+            connection.write(ByteBuffer.wrap(frame), new CompletionHandler<>() {
+                @Override
+                public void completed(ByteBuffer result) {
+                    done.accept(null);
+                }
+
+                @Override
+                public void failed(Throwable error) {
+                    done.accept(error);
+                }
+
+                @Override
+                public void cancelled() {
+                    done.accept(new CancellationException("write cancelled"));
+                }
+            });
+        }
+    }
+}
