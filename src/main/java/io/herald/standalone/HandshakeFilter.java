@@ -120,6 +120,7 @@ final class HandshakeFilter extends BaseFilter implements AddOn {
             return ctx.getStopAction();
         }
         open.replace(connection, Boolean.TRUE);
+        UpgradedConnections.upgrading(ctx);
         UPGRADING.set(new HeraldEndpoints.Admission(((HandshakeOutcome.Admitted) outcome).identity(), () -> {
             if (connection.isOpen()) {
                 connection.terminateSilently();

@@ -90,6 +90,7 @@ public final class StandaloneServer implements AutoCloseable {
                 secure(listener, config.security().tls());
             }
             http.addListener(listener);
+            listener.registerAddOn(new UpgradedConnections());
             listener.registerAddOn(handshakes); // before Tyrus', so that it sees upgrades first
             listener.registerAddOn(webSocketAddOn(endpoints));
             ServerConfiguration handlers = http.getServerConfiguration();
