@@ -68,11 +68,19 @@ function quantiles(h) {
 }
 
 const TICK = 100; // USER_HZ on Linux
+/** CPU seconds a process has used so far in the kernel (system time). */
+function sysSeconds(pid) {
+  return procTimes(pid)[1];
+}
 /** CPU seconds (user + system) a process has used so far. */
 function cpuSeconds(pid) {
+  const [user, sys] = procTimes(pid);
+  return user + sys;
+}
+function procTimes(pid) {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICK;
+  return [Number(fields[11]) / TICK, Number(fields[12]) / TICK];
 }
 function status(pid) {
   const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -87,4 +95,4 @@ function fds(pid) {
   }
 }
 
-module.exports = { SECRET, token, nowUs, newHist, record, merge, quantiles, cpuSeconds, status, fds, BUCKETS };
+module.exports = { SECRET, token, nowUs, newHist, record, merge, quantiles, cpuSeconds, sysSeconds, status, fds, BUCKETS };

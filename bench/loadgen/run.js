@@ -335,12 +335,14 @@ async function drive(servers, workers, pub, { warm = WARM, measure = MEASURE }) 
   await workers.resetHist();
   const self0 = pub.selfDelivered;
   const cpu0 = servers.map((s) => C.cpuSeconds(s.pid));
+  const sys0 = servers.map((s) => C.sysSeconds(s.pid));
   const gen0 = [process.pid, ...workers.pids()].reduce((a, p) => a + C.cpuSeconds(p), 0);
   const t0 = process.hrtime.bigint();
   await sleep(measure * 1000);
   const s1 = await workers.snap();
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = servers.reduce((a, s, i) => a + C.cpuSeconds(s.pid) - cpu0[i], 0);
+  const sys = servers.reduce((a, s, i) => a + C.sysSeconds(s.pid) - sys0[i], 0);
   const gen = [process.pid, ...workers.pids()].reduce((a, p) => a + C.cpuSeconds(p), 0) - gen0;
   const rss = servers.map((s) => C.status(s.pid).rss_kb);
   pub.stop();
@@ -363,6 +365,8 @@ async function drive(servers, workers, pub, { warm = WARM, measure = MEASURE }) 
     publishes_per_s: Math.round((delivered / secs) / Math.max(1, pub.subscribersPerMessage || 1)),
     server_cpu_cores: +(cpu / secs).toFixed(3),
     server_cpu_us_per_delivery: +((cpu * 1e6) / Math.max(1, delivered)).toFixed(2),
+    // the kernel's part (system time): socket reads and writes, epoll, scheduling
+    server_cpu_kernel_share: +(sys / Math.max(cpu, 1e-9)).toFixed(2),
     generator_cpu_cores: +(gen / secs).toFixed(3),
     latency: C.quantiles(s1.hist),
     server_rss_mb: rss.map((kb) => +(kb / 1024).toFixed(1)),

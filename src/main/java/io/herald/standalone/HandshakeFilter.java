@@ -73,6 +73,11 @@ final class HandshakeFilter extends BaseFilter implements AddOn {
         return open.size();
     }
 
+    /** Upgraded connections for which Grizzly still holds the HTTP request. */
+    long upgradedHoldingHttpRequests() {
+        return open.entrySet().stream().filter(e -> e.getValue() && UpgradedConnections.holdsHttpRequest(e.getKey())).count();
+    }
+
     @Override
     public NextAction handleAccept(FilterChainContext ctx) {
         Connection<?> connection = ctx.getConnection();

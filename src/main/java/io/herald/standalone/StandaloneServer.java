@@ -148,6 +148,11 @@ public final class StandaloneServer implements AutoCloseable {
         return handshakes.openConnections();
     }
 
+    /** WebSocket connections whose upgrade request is still held in memory (none, once each is set up). */
+    long upgradedHoldingHttpRequests() {
+        return handshakes.upgradedHoldingHttpRequests();
+    }
+
     /**
      * Stops gracefully: new handshakes are refused with 503, every client gets what was queued for
      * it and a 1001 close, then the port is closed — within about ten seconds.

@@ -25,8 +25,10 @@ import org.glassfish.tyrus.spi.ReadHandler;
  * wraps every later read in that request before Tyrus' filter unwraps it again. This filter sits
  * just under the codec and does what Tyrus' filter does with an upgraded connection's bytes —
  * queue them on the connection's Tyrus task processor, which its close handling also uses —
- * without the codec, Herald's handshake filter and Tyrus' filter in between. Writes, closes and
- * the handshake itself still take their usual way.
+ * without the codec, Grizzly's idle-timeout filter, Herald's handshake filter and Tyrus' filter in
+ * between. Writes, closes and the handshake itself still take their usual way. So Grizzly's idle
+ * timeout, a safety net for stalled HTTP, now counts only writes on a WebSocket: Herald's pings
+ * are written every heartbeat, well within it, and Herald times silent clients out itself.
  *
  * <p>Tyrus' per-connection state is not public API in 2.1: it is reached through the Grizzly
  * connection attributes Tyrus registers by name. With another Tyrus, where they are never set,
@@ -59,6 +61,11 @@ final class UpgradedConnections extends BaseFilter implements AddOn {
                 HTTP_REQUEST.remove(connection);
             }
         });
+    }
+
+    /** Whether Grizzly still holds the HTTP request that opened {@code connection}. */
+    static boolean holdsHttpRequest(Connection<?> connection) {
+        return HTTP_REQUEST.isSet(connection);
     }
 
     @Override
