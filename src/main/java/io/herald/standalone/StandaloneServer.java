@@ -71,7 +71,7 @@ public final class StandaloneServer implements AutoCloseable {
         HeraldNode node = new HeraldNode(config);
         HeraldNode.install(node);
         HeraldEndpoints.admitsWith(ws -> HandshakeFilter.currentAdmission());
-        HeraldEndpoints.writesFramesWith(TyrusFrameWriters.create());
+        HeraldEndpoints.writesFramesWith(TyrusFrameWriters.create(config.security().tls() != null));
         HandshakeFilter handshakes = new HandshakeFilter(node.handshakeGuard(), node.codec(), BASE_PATH);
         HttpServer http = new HttpServer();
         EndpointContainer endpoints = endpoints(config);

@@ -10,6 +10,13 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.asyncqueue.WritableMessage;
+import org.glassfish.grizzly.memory.ByteBufferWrapper;
+import org.glassfish.grizzly.nio.NIOTransport;
+import org.glassfish.tyrus.container.grizzly.client.GrizzlyWriter;
 import org.glassfish.tyrus.core.ProtocolHandler;
 import org.glassfish.tyrus.core.TyrusRemoteEndpoint;
 import org.glassfish.tyrus.core.TyrusWebSocket;
@@ -23,6 +30,12 @@ import org.glassfish.tyrus.spi.Writer;
  * needs and {@code sendRawFrame} does not give. Per delivery this skips the encoder lookup, the
  * UTF-8 conversion, the frame copy and Tyrus' send lock.
  *
+ * <p>Without TLS the frame goes further down still: straight onto the Grizzly connection's write
+ * queue, where Grizzly's filter chain would have put it, skipping Tyrus' per-connection task queue
+ * and the chain (a context, six filters) on every delivery. With TLS it must pass the chain to be
+ * encrypted. Order is kept either way: a session has one frame in flight at a time, and the next
+ * starts only once Grizzly reports the last one written.
+ *
  * <p>The connection writer is not public API in Tyrus 2.1: it is reached once per session by
  * reflection. Where that fails (another Tyrus, a session with extensions such as
  * permessage-deflate, which must process every frame), the session sends through the standard API.
@@ -34,23 +47,34 @@ final class TyrusFrameWriters implements Function<Session, FrameWriter> {
     private final Field webSocket;
     private final Method protocolHandler;
     private final Field writer;
+    /** The Grizzly connection under a Tyrus writer; null to leave every write to Tyrus (TLS). */
+    private final Field grizzlyConnection;
 
-    private TyrusFrameWriters(Field webSocket, Method protocolHandler, Field writer) {
+    private TyrusFrameWriters(Field webSocket, Method protocolHandler, Field writer, Field grizzlyConnection) {
         this.webSocket = webSocket;
         this.protocolHandler = protocolHandler;
         this.writer = writer;
+        this.grizzlyConnection = grizzlyConnection;
     }
 
-    /** The writers, or one that always says "use the standard API" if this Tyrus is not the expected one. */
-    static Function<Session, FrameWriter> create() {
+    /**
+     * The writers, or one that always says "use the standard API" if this Tyrus is not the expected one.
+     *
+     * @param encrypted whether the connections are TLS, so that every write must pass Grizzly's chain
+     */
+    static Function<Session, FrameWriter> create(boolean encrypted) {
         try {
             Field webSocket = TyrusRemoteEndpoint.class.getDeclaredField("webSocket");
             Method protocolHandler = TyrusWebSocket.class.getDeclaredMethod("getProtocolHandler");
             Field writer = ProtocolHandler.class.getDeclaredField("writer");
+            Field grizzlyConnection = encrypted ? null : GrizzlyWriter.class.getDeclaredField("connection");
             webSocket.setAccessible(true);
             protocolHandler.setAccessible(true);
             writer.setAccessible(true);
-            return new TyrusFrameWriters(webSocket, protocolHandler, writer);
+            if (grizzlyConnection != null) {
+                grizzlyConnection.setAccessible(true);
+            }
+            return new TyrusFrameWriters(webSocket, protocolHandler, writer, grizzlyConnection);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.WARNING, "this Tyrus' connection writer cannot be reached; sending through the standard API", e);
             return session -> null;
@@ -68,6 +92,11 @@ final class TyrusFrameWriters implements Function<Session, FrameWriter> {
                 return null;
             }
             Writer connection = (Writer) writer.get(handler);
+            if (connection instanceof GrizzlyWriter && grizzlyConnection != null
+                    && grizzlyConnection.get(connection) instanceof Connection<?> grizzly
+                    && grizzly.getTransport() instanceof NIOTransport transport) {
+                return new Queued(grizzly, transport.getAsyncQueueIO().getWriter());
+            }
             return connection == null ? null : new Direct(connection);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.FINE, e, () -> "session " + session.getId() + ": sending through the standard API");
@@ -96,6 +125,32 @@ final class TyrusFrameWriters implements Function<Session, FrameWriter> {
                     done.accept(new CancellationException("write cancelled"));
                 }
             });
+        }
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private record Queued(Connection connection, org.glassfish.grizzly.Writer queue) implements FrameWriter {
+        @Override
+        public void write(byte[] frame, Consumer<Throwable> done) {
+            // a wrapper of its own per write, as above; not one from Grizzly's pools, which it
+            // would try to return there
+            queue.write(connection, new ByteBufferWrapper(ByteBuffer.wrap(frame)),
+                    new EmptyCompletionHandler<WriteResult<WritableMessage, ?>>() {
+                        @Override
+                        public void completed(WriteResult<WritableMessage, ?> result) {
+                            done.accept(null);
+                        }
+
+                        @Override
+                        public void failed(Throwable error) {
+                            done.accept(error);
+                        }
+
+                        @Override
+                        public void cancelled() {
+                            done.accept(new CancellationException("write cancelled"));
+                        }
+                    });
         }
     }
 }
