@@ -50,7 +50,9 @@ const H = rows * PH + 70;
 let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W * cols}" height="${H}" font-family="sans-serif" font-size="12">\n`;
 svg += `<rect width="100%" height="100%" fill="white"/>\n`;
 svg += `<text x="10" y="18" font-size="15" font-weight="bold">Herald vs bare Tyrus vs Node ws: same run, median of ${results.rounds} alternating rounds</text>\n`;
-svg += `<text x="10" y="34" fill="#555">${results.started.slice(0, 16)}Z, ${results.machine.nproc} cores shared with the load generator and other builds; see docs/benchmarks.md for what limits each number</text>\n`;
+const loads = Object.values(results.scenarios).flatMap((sc) => sc.runs.map((r) => r.loadavg_1m)).filter((x) => typeof x === 'number');
+const loadRange = loads.length ? `${Math.min(...loads)}–${Math.max(...loads)}` : 'not recorded';
+svg += `<text x="10" y="34" fill="#555">${results.started.slice(0, 16)}Z, ${results.machine.nproc} cores shared with the load generator (1-min load average ${loadRange}); see docs/benchmarks.md for what limits each number</text>\n`;
 panels.forEach((p, i) => {
   const x0 = (i % cols) * W + 10;
   const y0 = Math.floor(i / cols) * PH + 48;

@@ -21,20 +21,20 @@ for (const [name, sc] of Object.entries(r.scenarios)) {
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const x of runs) {
       if (x.error) {
-        console.log(`| ${x.round + 1} | ${x.server} | error: ${x.error} |||||||||`);
+        console.log(`| ${(x.round ?? 0) + 1} | ${x.server} | error: ${x.error} |||||||||`);
         continue;
       }
-      console.log(`| ${x.round + 1} | ${x.server} | ${v(x.connections)} | ${v(x.setup_per_s)} | ${v(x.server_cpu_us_per_setup)} | ${x.rss_mb_before} → ${x.rss_mb_after} | ${v(x.rss_kb_per_connection)} | ${v(x.live_heap_mb_before)} → ${v(x.live_heap_mb_after)} | ${v(x.heap_kb_per_connection)} | ${v(x.threads)} | ${v(x.loadavg_1m)} |`);
+      console.log(`| ${(x.round ?? 0) + 1} | ${x.server} | ${v(x.connections)} | ${v(x.setup_per_s)} | ${v(x.server_cpu_us_per_setup)} | ${x.rss_mb_before} → ${x.rss_mb_after} | ${v(x.rss_kb_per_connection)} | ${v(x.live_heap_mb_before)} → ${v(x.live_heap_mb_after)} | ${v(x.heap_kb_per_connection)} | ${v(x.threads)} | ${v(x.loadavg_1m)} |`);
     }
   } else {
     console.log('| round | server | delivered/s | server CPU cores | **server CPU µs/delivery** | of it in the kernel | generator CPU cores | p50 ms | p99 ms | max ms | loss | dup/reorder | unexpected closes | load avg |');
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const x of runs) {
       if (x.error) {
-        console.log(`| ${x.round + 1} | ${x.server} | error: ${x.error} ||||||||||||`);
+        console.log(`| ${(x.round ?? 0) + 1} | ${x.server} | error: ${x.error} ||||||||||||`);
         continue;
       }
-      console.log(`| ${x.round + 1} | ${x.server} | ${v(x.delivered_per_s)} | ${v(x.server_cpu_cores)} | **${v(x.server_cpu_us_per_delivery)}** | ${x.server_cpu_kernel_share === undefined ? '–' : Math.round(x.server_cpu_kernel_share * 100) + ' %'} | ${v(x.generator_cpu_cores)} | ${x.latency.p50_ms} | ${x.latency.p99_ms} | ${x.latency.max_ms} | ${x.loss} | ${x.duplicates_or_reordered} | ${x.unexpected_closes} | ${v(x.loadavg_1m)} |`);
+      console.log(`| ${(x.round ?? 0) + 1} | ${x.server} | ${v(x.delivered_per_s)} | ${v(x.server_cpu_cores)} | **${v(x.server_cpu_us_per_delivery)}** | ${x.server_cpu_kernel_share === undefined ? '–' : Math.round(x.server_cpu_kernel_share * 100) + ' %'} | ${v(x.generator_cpu_cores)} | ${x.latency.p50_ms} | ${x.latency.p99_ms} | ${x.latency.max_ms} | ${x.loss} | ${x.duplicates_or_reordered} | ${x.unexpected_closes} | ${v(x.loadavg_1m)} |`);
     }
   }
   // ratios recomputed from the runs: Herald's figure over each peer's in the same round
