@@ -84,7 +84,7 @@ CMD ["/opt/jboss/wildfly/bin/standalone.sh", "-b", "0.0.0.0"]
 # Payara Micro 6 (default target). The image's entrypoint runs "java ... -jar payara-micro.jar"
 # with the CMD below as arguments, as user payara; the HTTP listener binds 0.0.0.0:8080.
 FROM ${PAYARA_IMAGE} AS payara
-COPY --chown=payara:payara server-config/payara/post-boot-commands.asadmin /opt/payara/herald/post-boot-commands.asadmin
+COPY --chown=payara:payara server-config/payara/pre-boot-commands.asadmin server-config/payara/post-boot-commands.asadmin /opt/payara/herald/
 COPY --from=build --chown=payara:payara /src/target/herald.war /opt/payara/deployments/herald.war
 COPY --from=build /health /opt/herald/health
 USER payara
@@ -96,5 +96,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
 #   look for cluster members on the network and listen on 6900 (which the base image EXPOSEs).
 # --disablephonehome: no call to Payara's servers at start.
 CMD ["--deploy", "/opt/payara/deployments/herald.war", \
+     "--prebootcommandfile", "/opt/payara/herald/pre-boot-commands.asadmin", \
      "--postbootcommandfile", "/opt/payara/herald/post-boot-commands.asadmin", \
      "--nohazelcast", "--disablephonehome"]

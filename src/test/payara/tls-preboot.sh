@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Makes the pre-boot command file both Payara Micro executions start with (arquillian.xml):
 #   1. src/test/payara/preboot.asadmin: the tests' own needs (loopback, no Hazelcast);
-#   2. server-config/payara/tls.asadmin, as it is;
-#   3. the three lines CI must change in it: a keystore made here instead of
+#   2. server-config/payara/pre-boot-commands.asadmin, as it is (listener tuning);
+#   3. server-config/payara/tls.asadmin, as it is (Micro takes one pre-boot file: operators
+#      concatenate these two the same way);
+#   4. the three lines CI must change in it: a keystore made here instead of
 #      /opt/payara/tls/herald.p12, a free port instead of 8443, loopback only.
 # Later lines win, so the rest of tls.asadmin (enabling the listener, the password from
 # ${ENV=TLS_KEYSTORE_PASSWORD}, the key alias) is exercised as operators use it. Run by the pom
@@ -43,6 +45,7 @@ listener=configs.config.server-config.network-config.network-listeners.network-l
 protocol=configs.config.server-config.network-config.protocols.protocol.https-listener
 {
   cat "$project/src/test/payara/preboot.asadmin"
+  cat "$project/server-config/payara/pre-boot-commands.asadmin"
   cat "$project/server-config/payara/tls.asadmin"
   echo
   echo "# CI (src/test/payara/tls-preboot.sh): this build's keystore and port, loopback only"
@@ -50,4 +53,4 @@ protocol=configs.config.server-config.network-config.protocols.protocol.https-li
   echo "set $listener.port=$port"
   echo "set $listener.address=127.0.0.1"
 } > "$out/preboot.asadmin"
-echo "Payara Micro pre-boot file: $out/preboot.asadmin (server-config/payara/tls.asadmin, https on 127.0.0.1:$port)"
+echo "Payara Micro pre-boot file: $out/preboot.asadmin (server-config/payara/pre-boot-commands.asadmin and tls.asadmin, https on 127.0.0.1:$port)"

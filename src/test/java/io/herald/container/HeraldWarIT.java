@@ -215,7 +215,7 @@ class HeraldWarIT {
     // ---- server-config/: what an operator applies to the server, applied to this one
 
     /**
-     * The server runs with its server-config/ file applied (Payara: post-boot-commands.asadmin;
+     * The server runs with its server-config/ files applied (Payara: post-boot-commands.asadmin;
      * WildFly: herald.cli, by the build), which pins herald.heartbeat=25, herald.echo=false,
      * herald.idle.timeout and herald.max.connections as system properties. The pom starts the
      * server with HERALD_HEARTBEAT=20, HERALD_ECHO=true and the other two unparseable in its
@@ -239,8 +239,9 @@ class HeraldWarIT {
     /**
      * Payara Micro runs boot command files to the end whatever fails, and only logs a failure. So
      * its log must hold no failed boot command, and a success for each {@code set} of the pre-boot
-     * file (src/test/payara/tls-preboot.sh's: tls.asadmin with CI's keystore and port) and of
-     * post-boot-commands.asadmin (its listener tuning, which no quick test can observe). Their
+     * file (src/test/payara/tls-preboot.sh's: pre-boot-commands.asadmin's listener tuning, which no
+     * quick test can observe, and tls.asadmin with CI's keystore and port) and of
+     * post-boot-commands.asadmin. Their
      * other lines are checked by their effect: {@link #theSettingsServerConfigPinsBeatTheServersEnvironment},
      * {@link #httpsAndWssUseTheKeystoreServerConfigsTlsFileConfigured}. On WildFly, jboss-cli fails
      * the build itself.
@@ -253,10 +254,12 @@ class HeraldWarIT {
         for (String entry : bootCommands) {
             assertTrue(entry.contains("returned with result SUCCESS"), entry);
         }
-        for (String file : new String[] {System.getProperty("payara.preboot"), System.getProperty("payara.postboot")}) {
+        String preboot = System.getProperty("payara.preboot");
+        assertTrue(Files.readString(Path.of(preboot)).contains("http-listener.http.timeout-seconds"),
+                "the pre-boot file holds pre-boot-commands.asadmin's listener tuning: " + preboot);
+        for (String file : new String[] {preboot, System.getProperty("payara.postboot")}) {
             List<String> sets = Files.readAllLines(Path.of(file)).stream()
                     .map(String::trim).filter(line -> line.startsWith("set ")).toList();
-            assertFalse(sets.isEmpty(), file);
             for (String set : sets) {
                 String assignment = set.substring("set ".length()).trim();
                 assertTrue(bootCommands.stream().anyMatch(e -> e.contains("Boot Command set returned with result SUCCESS")
