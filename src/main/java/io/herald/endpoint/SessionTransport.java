@@ -51,11 +51,7 @@ final class SessionTransport implements Transport<ServerFrame> {
     @Override
     public void send(ServerFrame frame, Consumer<Throwable> done) {
         if (writer != null) {
-            if (!session.isOpen()) {
-                done.accept(new IllegalStateException("the session is closed"));
-                return;
-            }
-            writer.write(wire(frame), done);
+            write(wire(frame), done);
             return;
         }
         try {
@@ -74,10 +70,6 @@ final class SessionTransport implements Transport<ServerFrame> {
 
     @Override
     public void send(List<ServerFrame> frames, Consumer<Throwable> done) {
-        if (!session.isOpen()) {
-            done.accept(new IllegalStateException("the session is closed"));
-            return;
-        }
         byte[][] wires = new byte[frames.size()][];
         int length = 0;
         for (int i = 0; i < wires.length; i++) {
@@ -90,7 +82,15 @@ final class SessionTransport implements Transport<ServerFrame> {
             System.arraycopy(w, 0, all, at, w.length);
             at += w.length;
         }
-        writer.write(all, done);
+        write(all, done);
+    }
+
+    private void write(byte[] wire, Consumer<Throwable> done) {
+        if (!session.isOpen()) {
+            done.accept(new IllegalStateException("the session is closed"));
+            return;
+        }
+        writer.write(wire, done);
     }
 
     /** A frame as WebSocket bytes: a delivery's are made once and shared by all its subscribers. */

@@ -20,24 +20,22 @@ import org.glassfish.tyrus.container.grizzly.client.GrizzlyWriter;
 import org.glassfish.tyrus.core.ProtocolHandler;
 import org.glassfish.tyrus.core.TyrusRemoteEndpoint;
 import org.glassfish.tyrus.core.TyrusWebSocket;
-import org.glassfish.tyrus.spi.CompletionHandler;
-import org.glassfish.tyrus.spi.Writer;
 
 /**
- * Ready-made frames straight to a Tyrus session's connection writer: what Tyrus' own broadcast
+ * Ready-made frames straight to a Tyrus session's Grizzly connection: what Tyrus' own broadcast
  * does ({@code TyrusEndpointWrapper.broadcast}: one frame, {@code sendRawFrame} of the same bytes
  * to every session), but with a completion callback, which Herald's bounded per-session queue
  * needs and {@code sendRawFrame} does not give. Per delivery this skips the encoder lookup, the
  * UTF-8 conversion, the frame copy and Tyrus' send lock.
  *
- * <p>Without TLS the frame goes further down still: straight onto the Grizzly connection's write
- * queue, where Grizzly's filter chain would have put it, skipping Tyrus' per-connection task queue
- * and the chain (a context, six filters) on every delivery. With TLS it must pass the chain to be
- * encrypted. Order is kept either way: a session has one frame in flight at a time, and the next
- * starts only once Grizzly reports the last one written.
+ * <p>Without TLS the frame goes straight onto the connection's write queue, where Grizzly's filter
+ * chain would have put it, skipping Tyrus' per-connection task queue and the chain (a context, six
+ * filters) on every delivery. With TLS it must pass the chain to be encrypted. Order is kept either
+ * way: a session has one frame in flight at a time, and the next starts only once Grizzly reports
+ * the last one written.
  *
- * <p>The connection writer is not public API in Tyrus 2.1: it is reached once per session by
- * reflection. Where that fails (another Tyrus, a session with extensions such as
+ * <p>The connection is not public API in Tyrus 2.1: it is reached once per session by reflection.
+ * Where that fails (another Tyrus or container, a session with extensions such as
  * permessage-deflate, which must process every frame), the session sends through the standard API.
  */
 final class TyrusFrameWriters implements Function<Session, FrameWriter> {
@@ -47,14 +45,16 @@ final class TyrusFrameWriters implements Function<Session, FrameWriter> {
     private final Field webSocket;
     private final Method protocolHandler;
     private final Field writer;
-    /** The Grizzly connection under a Tyrus writer; null to leave every write to Tyrus (TLS). */
     private final Field grizzlyConnection;
+    private final boolean encrypted;
 
-    private TyrusFrameWriters(Field webSocket, Method protocolHandler, Field writer, Field grizzlyConnection) {
+    private TyrusFrameWriters(Field webSocket, Method protocolHandler, Field writer, Field grizzlyConnection,
+                              boolean encrypted) {
         this.webSocket = webSocket;
         this.protocolHandler = protocolHandler;
         this.writer = writer;
         this.grizzlyConnection = grizzlyConnection;
+        this.encrypted = encrypted;
     }
 
     /**
@@ -67,16 +67,14 @@ final class TyrusFrameWriters implements Function<Session, FrameWriter> {
             Field webSocket = TyrusRemoteEndpoint.class.getDeclaredField("webSocket");
             Method protocolHandler = TyrusWebSocket.class.getDeclaredMethod("getProtocolHandler");
             Field writer = ProtocolHandler.class.getDeclaredField("writer");
-            Field grizzlyConnection = encrypted ? null : GrizzlyWriter.class.getDeclaredField("connection");
+            Field grizzlyConnection = GrizzlyWriter.class.getDeclaredField("connection");
             webSocket.setAccessible(true);
             protocolHandler.setAccessible(true);
             writer.setAccessible(true);
-            if (grizzlyConnection != null) {
-                grizzlyConnection.setAccessible(true);
-            }
-            return new TyrusFrameWriters(webSocket, protocolHandler, writer, grizzlyConnection);
+            grizzlyConnection.setAccessible(true);
+            return new TyrusFrameWriters(webSocket, protocolHandler, writer, grizzlyConnection, encrypted);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.WARNING, "this Tyrus' connection writer cannot be reached; sending through the standard API", e);
+            LOG.log(Level.WARNING, "this Tyrus' connection cannot be reached; sending through the standard API", e);
             return session -> null;
         }
     }
@@ -88,30 +86,30 @@ final class TyrusFrameWriters implements Function<Session, FrameWriter> {
                 return null;
             }
             ProtocolHandler handler = (ProtocolHandler) protocolHandler.invoke(webSocket.get(remote));
-            if (handler == null || handler.hasExtensions()) {
+            if (handler == null || handler.hasExtensions()
+                    || !(writer.get(handler) instanceof GrizzlyWriter tyrus)
+                    || !(grizzlyConnection.get(tyrus) instanceof Connection<?> connection)
+                    || !(connection.getTransport() instanceof NIOTransport transport)) {
                 return null;
             }
-            Writer connection = (Writer) writer.get(handler);
-            if (connection instanceof GrizzlyWriter && grizzlyConnection != null
-                    && grizzlyConnection.get(connection) instanceof Connection<?> grizzly
-                    && grizzly.getTransport() instanceof NIOTransport transport) {
-                return new Queued(grizzly, transport.getAsyncQueueIO().getWriter());
-            }
-            return connection == null ? null : new Direct(connection);
+            return new Direct(connection, encrypted ? null : transport.getAsyncQueueIO().getWriter());
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.FINE, e, () -> "session " + session.getId() + ": sending through the standard API");
             return null;
         }
     }
 
-    private record Direct(Writer connection) implements FrameWriter {
+    /** @param queue the connection's write queue; null to write through Grizzly's filter chain (TLS) */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private record Direct(Connection connection, org.glassfish.grizzly.Writer queue) implements FrameWriter {
         @Override
         public void write(byte[] frame, Consumer<Throwable> done) {
-            // a view of its own per write: Grizzly moves the position, never the bytes, and never
-            // disposes a buffer it did not allocate
-            connection.write(ByteBuffer.wrap(frame), new CompletionHandler<>() {
+            // a view and a wrapper of their own per write: Grizzly moves the position, never the
+            // bytes; and not a wrapper from Grizzly's pools, which it would try to return there
+            ByteBufferWrapper message = new ByteBufferWrapper(ByteBuffer.wrap(frame));
+            EmptyCompletionHandler<WriteResult<WritableMessage, ?>> written = new EmptyCompletionHandler<>() {
                 @Override
-                public void completed(ByteBuffer result) {
+                public void completed(WriteResult<WritableMessage, ?> result) {
                     done.accept(null);
                 }
 
@@ -124,33 +122,12 @@ final class TyrusFrameWriters implements Function<Session, FrameWriter> {
                 public void cancelled() {
                     done.accept(new CancellationException("write cancelled"));
                 }
-            });
-        }
-    }
-
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    private record Queued(Connection connection, org.glassfish.grizzly.Writer queue) implements FrameWriter {
-        @Override
-        public void write(byte[] frame, Consumer<Throwable> done) {
-            // a wrapper of its own per write, as above; not one from Grizzly's pools, which it
-            // would try to return there
-            queue.write(connection, new ByteBufferWrapper(ByteBuffer.wrap(frame)),
-                    new EmptyCompletionHandler<WriteResult<WritableMessage, ?>>() {
-                        @Override
-                        public void completed(WriteResult<WritableMessage, ?> result) {
-                            done.accept(null);
-                        }
-
-                        @Override
-                        public void failed(Throwable error) {
-                            done.accept(error);
-                        }
-
-                        @Override
-                        public void cancelled() {
-                            done.accept(new CancellationException("write cancelled"));
-                        }
-                    });
+            };
+            if (queue == null) {
+                connection.write(message, written);
+            } else {
+                queue.write(connection, message, written);
+            }
         }
     }
 }
