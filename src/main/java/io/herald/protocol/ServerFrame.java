@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.herald.core.Message;
 import java.io.IOException;
 import java.util.List;
+import java.util.Objects;
 
 /** A frame Herald sends. Optional fields are null when absent and are then left out. */
 public sealed interface ServerFrame {
@@ -56,7 +57,7 @@ public sealed interface ServerFrame {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Delivery d && message.equals(d.message) && java.util.Objects.equals(json, d.json);
+            return other instanceof Delivery d && message.equals(d.message) && Objects.equals(json, d.json);
         }
 
         @Override

@@ -25,9 +25,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -58,7 +58,7 @@ public final class HeraldNode implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     /** Writes the messages of large topics, a pass over their subscribers at a time (see Hub). */
     private final ExecutorService flusher;
-    private static final int FLUSHERS = Math.max(2, java.lang.Runtime.getRuntime().availableProcessors());
+    private static final int FLUSHERS = Math.max(2, Runtime.getRuntime().availableProcessors());
     private static final AtomicInteger FLUSHER_NUMBERS = new AtomicInteger();
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
     private final HandshakeGuard handshakeGuard;
