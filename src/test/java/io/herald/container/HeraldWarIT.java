@@ -553,6 +553,66 @@ class HeraldWarIT {
         }
     }
 
+    /** A raw connection to /ws/push past its welcome. */
+    private RawWebSocket rawPush(String user) throws IOException {
+        RawWebSocket raw = RawWebSocket.open(base.getPort(), wsTarget("push", Tokens.token(user, USER_SCOPE)));
+        assertEquals(101, raw.status(), raw::head);
+        assertEquals("welcome", WsClient.parse(raw.read().text()).path("type").asText());
+        return raw;
+    }
+
+    /** Another client is served as usual: one hostile connection harms no other. */
+    private void othersAreStillServed() {
+        try (WsClient other = push()) {
+            other.send(json().put("type", "ping").put("id", "still-here"));
+            assertEquals("still-here", other.next("pong").path("id").asText());
+        }
+    }
+
+    /**
+     * docs/protocol.md section 8: a frame whose header declares more than HERALD_MAX_MESSAGE_BYTES
+     * is closed with 1009 from its header, without waiting for (or buffering) its payload: only
+     * the header of a 100 MB frame is ever sent here.
+     */
+    @Test
+    void aFrameDeclaring100MbIsClosedWith1009AtItsHeader() throws IOException {
+        try (RawWebSocket raw = rawPush("huge-frame")) {
+            raw.sendHeader(RawWebSocket.TEXT, true, 100_000_000L);
+            assertEquals(1009, raw.readUntilClose());
+        }
+        othersAreStillServed();
+    }
+
+    @Test
+    void aFrameDeclaringOneByteOverTheMaximumIsClosedWith1009AtItsHeader() throws IOException {
+        try (RawWebSocket raw = rawPush("max-plus-one")) {
+            raw.sendHeader(RawWebSocket.TEXT, true, MAX_MESSAGE_BYTES + 1);
+            assertEquals(1009, raw.readUntilClose());
+        }
+        othersAreStillServed();
+    }
+
+    /** A continuation whose header takes the message over the maximum: 1009 before its payload. */
+    @Test
+    void aContinuationDeclaringTooMuchIsClosedWith1009AtItsHeader() throws IOException {
+        try (RawWebSocket raw = rawPush("frag-header")) {
+            raw.send(RawWebSocket.TEXT, "y".repeat(MAX_MESSAGE_BYTES / 2).getBytes(StandardCharsets.UTF_8), false);
+            raw.sendHeader(0x0, true, MAX_MESSAGE_BYTES / 2 + 1);
+            assertEquals(1009, raw.readUntilClose());
+        }
+        othersAreStillServed();
+    }
+
+    /** RFC 6455 section 5.1: a server closes on an unmasked client frame, with 1002. */
+    @Test
+    void anUnmaskedClientFrameIsClosedWith1002() throws IOException {
+        try (RawWebSocket raw = rawPush("unmasked")) {
+            raw.sendUnmasked(RawWebSocket.TEXT, "{\"type\":\"ping\",\"id\":\"p\"}".getBytes(StandardCharsets.UTF_8));
+            assertEquals(1002, raw.readUntilClose());
+        }
+        othersAreStillServed();
+    }
+
     @Test
     void invalidUtf8ClosesWith1007() throws IOException {
         try (RawWebSocket raw = RawWebSocket.open(base.getPort(), wsTarget("push", Tokens.token("raw", USER_SCOPE)))) {
@@ -693,6 +753,111 @@ class HeraldWarIT {
                 .POST(HttpRequest.BodyPublishers.ofString("1"))), 403, "forbidden");
         assertJsonError(send(HttpRequest.newBuilder(http("/api/dev/token"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"x\"}"))), 404, "bad_request");
+    }
+
+    // ---- paths as sent: a room is entered only with its scope, however its path is spelled
+
+    /**
+     * Spellings of {@code /herald/ws/chat/secret} (or of paths a container may normalise into it)
+     * that are not the canonical one. docs/protocol.md section 1: Herald takes only canonical paths
+     * (400 for a bad room, 404 otherwise); a container may answer some itself before Herald's filter
+     * (any 4xx, or Payara's 301 for a parameter on the context root). The room must never be
+     * entered: no 101 for any of them.
+     */
+    private static final String[] NON_CANONICAL_SECRET_ROOM = {
+        "/herald/ws/chat/secre%74", "/herald/ws/chat/%73ecret", "/herald/ws/chat/secret;x=1",
+        "/herald/ws/chat/secret;", "/herald/ws/chat;x=1/secret", "/herald/ws;x=1/chat/secret",
+        "/herald;x=1/ws/chat/secret", "/herald/ws/%63hat/secret", "/herald/ws/%43hat/secret",
+        "/herald/ws/chat/secret/", "/herald/ws//chat/secret", "/herald/ws/chat//secret",
+        "/herald//ws/chat/secret", "/herald/ws/chat/./secret", "/herald/./ws/chat/secret",
+        "/herald/ws/chat/x/../secret", "/herald/ws/x/../chat/secret", "/herald/ws/chat/%2e/secret",
+        "/herald/ws/chat/%2E/secret", "/herald/ws/chat/x/%2e%2e/secret", "/herald/ws/chat/x/%2E%2E/secret",
+        "/herald/ws/chat%2Fsecret", "/herald/ws/chat%2fsecret", "/herald/ws%2Fchat%2Fsecret",
+        "/herald/ws/chat/x%2F..%2Fsecret", "/herald/ws/chat/secret%3Bx=1", "/%68erald/ws/chat/secret",
+        "/herald%2Fws/chat/secret", "/herald/ws/chat/x/%C0%AE%C0%AE/secret", "/herald/ws/chat%5Csecret",
+        "/herald/ws/chat/secret%00", "/herald/ws/chat/secret%2F",
+    };
+
+    /** What a handshake led to, for the failure message: the status, and on 101 what followed. */
+    private static String outcome(RawWebSocket ws) throws IOException {
+        if (ws.status() != 101) {
+            return "HTTP " + ws.status();
+        }
+        StringBuilder seen = new StringBuilder("101");
+        try {
+            for (int i = 0; i < 2; i++) {
+                RawWebSocket.Frame frame = ws.read();
+                if (frame.opcode() == RawWebSocket.CLOSE) {
+                    return seen.append(" close ").append(frame.closeCode()).toString();
+                }
+                JsonNode json = WsClient.parse(frame.text());
+                seen.append(' ').append(json.path("type").asText()).append(json.has("topic") ? " " + json.path("topic").asText() : "");
+            }
+        } catch (IOException e) {
+            seen.append(" then ").append(e.getClass().getSimpleName());
+        }
+        return seen.toString();
+    }
+
+    /**
+     * The probe of issue #12: a token that opens chat.public only was upgraded into chat.secret
+     * through escapes, parameters and slashes. A member of chat.secret must see nobody join.
+     */
+    @Test
+    void noSpellingOfARoomsPathEntersItWithoutItsScope() throws IOException {
+        String publicOnly = Tokens.token("outsider", "sub:chat.public");
+        try (WsClient member = WsClient.connect(ws("chat/secret", Tokens.token("insider", "sub:chat.secret")))) {
+            member.next("welcome");
+            member.next("presence");
+            try (RawWebSocket canonical = RawWebSocket.open(base.getPort(), "/herald/ws/chat/secret?access_token=" + publicOnly)) {
+                assertRefused(canonical, 403, "forbidden");
+            }
+            List<String> entered = new ArrayList<>();
+            for (String path : NON_CANONICAL_SECRET_ROOM) {
+                try (RawWebSocket ws = RawWebSocket.open(base.getPort(), path + "?access_token=" + publicOnly)) {
+                    // Payara redirects a parameter on the context root itself (301): no upgrade either
+                    if (ws.status() < 300 || ws.status() > 499) {
+                        entered.add(path + " -> " + outcome(ws));
+                    }
+                }
+            }
+            assertEquals(List.of(), entered, "not refused with a 4xx before the upgrade");
+            member.send(json().put("type", "ping").put("id", "after"));
+            JsonNode next = member.next();
+            assertEquals("pong", next.path("type").asText(), () -> "nobody joined chat.secret: " + next);
+        }
+        try (WsClient allowed = WsClient.connect(ws("chat/public", publicOnly))) {
+            assertEquals("outsider", allowed.next("welcome").path("user").asText(), "the scope opens its own room");
+        }
+    }
+
+    /** Herald's own refusals of non-canonical paths, where the container leaves them to it. */
+    @Test
+    void herald400sABadRoomSpellingAnd404sAnyOtherNonCanonicalPath() throws IOException {
+        String token = Tokens.token("speller", USER_SCOPE);
+        for (String path : new String[] {"/herald/ws/chat/secre%74", "/herald/ws/chat/a%20b"}) {
+            try (RawWebSocket ws = RawWebSocket.open(base.getPort(), path + "?access_token=" + token)) {
+                assertRefused(ws, 400, "bad_request");
+            }
+        }
+        for (String path : new String[] {"/herald/ws/%70ush", "/herald/ws/push/"}) {
+            try (RawWebSocket ws = RawWebSocket.open(base.getPort(), path + "?access_token=" + token)) {
+                assertRefused(ws, 404, "not_found");
+            }
+        }
+    }
+
+    /** Which of several Origin headers a container reads is its own choice: more than one is 403. */
+    @Test
+    void twoOriginHeadersAreRefusedWith403WhicheverComesFirst() throws IOException {
+        String token = Tokens.token("two-origins", USER_SCOPE);
+        String same = "Origin: http://127.0.0.1:" + base.getPort();
+        String foreign = "Origin: https://evil.example";
+        for (String[] origins : new String[][] {{same, foreign}, {foreign, same}, {same, same}}) {
+            try (RawWebSocket ws = RawWebSocket.open(base.getPort(), wsTarget("push", token), origins)) {
+                assertRefused(ws, 403, "forbidden");
+            }
+        }
     }
 
     /** exp 8 s ago is still good for the 10 s leeway, for 2 s more: then 4001. */

@@ -164,6 +164,41 @@ public final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
+    /**
+     * Sends only the header of a masked frame that declares {@code declaredLength} payload bytes
+     * (and its masking key), none of the payload: what a server may judge before reading any.
+     */
+    public void sendHeader(int opcode, boolean fin, long declaredLength) throws IOException {
+        ByteArrayOutputStream header = new ByteArrayOutputStream(14);
+        header.write((fin ? 0x80 : 0) | opcode);
+        if (declaredLength < 126) {
+            header.write(0x80 | (int) declaredLength);
+        } else if (declaredLength <= 0xffff) {
+            header.write(0x80 | 126);
+            header.write((int) (declaredLength >>> 8));
+            header.write((int) (declaredLength & 0xff));
+        } else {
+            header.write(0x80 | 127);
+            header.writeBytes(ByteBuffer.allocate(8).putLong(declaredLength).array());
+        }
+        byte[] mask = new byte[4];
+        ThreadLocalRandom.current().nextBytes(mask);
+        header.writeBytes(mask);
+        write(header.toByteArray());
+    }
+
+    /** Sends one final frame without a masking key, which RFC 6455 section 5.1 forbids a client. */
+    public void sendUnmasked(int opcode, byte[] payload) throws IOException {
+        if (payload.length > 125) {
+            throw new IllegalArgumentException("short payloads only");
+        }
+        byte[] frame = new byte[2 + payload.length];
+        frame[0] = (byte) (0x80 | opcode);
+        frame[1] = (byte) payload.length;
+        System.arraycopy(payload, 0, frame, 2, payload.length);
+        write(frame);
+    }
+
     public void sendText(String text) throws IOException {
         send(TEXT, text.getBytes(StandardCharsets.UTF_8), true);
     }
