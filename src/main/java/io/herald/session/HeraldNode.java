@@ -17,6 +17,8 @@ import io.herald.security.DevTokens;
 import io.herald.security.HandshakeGuard;
 import io.herald.security.Identity;
 import io.herald.security.OriginPolicy;
+import io.herald.security.Refusal;
+import io.herald.security.RoomAccess;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +63,8 @@ public final class HeraldNode implements AutoCloseable {
     private static final int FLUSHERS = Math.max(2, Runtime.getRuntime().availableProcessors());
     private static final AtomicInteger FLUSHER_NUMBERS = new AtomicInteger();
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+    /** Open sessions per user, for HERALD_MAX_CONNECTIONS_PER_USER; users with none are absent. */
+    private final ConcurrentHashMap<String, Integer> userSessions = new ConcurrentHashMap<>();
     private final HandshakeGuard handshakeGuard;
     private final NodeMetrics metrics;
     private volatile boolean accepting = true;
@@ -82,7 +86,9 @@ public final class HeraldNode implements AutoCloseable {
         this.hub = new Hub(broker, codec, config.historySize(), metrics, flusher);
         this.authenticator = new Authenticator(config.security());
         this.devTokens = config.dev() ? new DevTokens(config.security().hmacSecret(), Clock.systemUTC()) : null;
-        this.handshakeGuard = new HandshakeGuard(config.maxConnections(), sessions::size, () -> accepting,
+        this.handshakeGuard = new HandshakeGuard(
+                new HandshakeGuard.Limits(config.maxConnections(), config.maxConnectionsPerUser()),
+                new HandshakeGuard.Load(sessions::size, user -> userSessions.getOrDefault(user, 0)), () -> accepting,
                 new OriginPolicy(config.security().allowedOrigins()), authenticator, metrics::handshakeRefused);
         // every second, so that pings go out close to their time and idle clients are cut promptly
         housekeeping.scheduleWithFixedDelay(this::checkLiveness, 1, 1, TimeUnit.SECONDS);
@@ -203,12 +209,15 @@ public final class HeraldNode implements AutoCloseable {
     }
 
     /**
-     * Admits a client into chat room {@code room}, greets it and joins it. Null when the room name is
-     * not valid, in which case nothing was sent.
+     * Admits a client into chat room {@code room}, greets it and joins it.
+     *
+     * @throws IllegalArgumentException if {@link RoomAccess} does not let {@code identity} in, which
+     *     the runtime must have asked first
      */
     public ChatSession openChat(String room, Transport<ServerFrame> transport, Identity identity) {
-        if (!TopicNames.isValidRoom(room)) {
-            return null;
+        Refusal refusal = RoomAccess.refusal(identity, room);
+        if (refusal != null) {
+            throw new IllegalArgumentException(refusal.message());
         }
         ChatSession session = welcomed(new ChatSession(this, connection(transport, identity),
                 TopicNames.chatTopic(room)));
@@ -224,6 +233,7 @@ public final class HeraldNode implements AutoCloseable {
     private <S extends ClientSession> S welcomed(S session) {
         sessions.add(session);
         Connection connection = session.connection();
+        userSessions.merge(connection.user(), 1, Integer::sum);
         connection.send(new ServerFrame.Welcome(connection.id(), connection.user(), config.node(),
                 config.heartbeat().toMillis()));
         return session;
@@ -236,7 +246,9 @@ public final class HeraldNode implements AutoCloseable {
 
     /** Called once by each session as it closes. */
     void released(ClientSession session) {
-        sessions.remove(session);
+        if (sessions.remove(session)) {
+            userSessions.computeIfPresent(session.connection().user(), (user, n) -> n == 1 ? null : n - 1);
+        }
         synchronized (sessions) {
             sessions.notifyAll();
         }
