@@ -77,7 +77,7 @@ public final class HeraldNode implements AutoCloseable {
             return t;
         });
         this.broker = openBroker(config, housekeeping);
-        this.metrics = new NodeMetrics(config.node(), sessions::size, this::localTopicCount);
+        this.metrics = new NodeMetrics(config.node(), sessions::size, this::localTopicCount, this::queuedWeight);
         this.flusher = Executors.newFixedThreadPool(FLUSHERS, r -> {
             Thread t = new Thread(r, "herald-flush-" + FLUSHER_NUMBERS.incrementAndGet());
             t.setDaemon(true);
@@ -226,7 +226,8 @@ public final class HeraldNode implements AutoCloseable {
     }
 
     private Connection connection(Transport<ServerFrame> transport, Identity identity) {
-        return new Connection(sessionIds.next(), identity, transport, config.sendQueue(), housekeeping, metrics);
+        return new Connection(sessionIds.next(), identity, transport, config.sendQueue(), config.sendQueueBytes(),
+                housekeeping, metrics);
     }
 
     /** Counts the session as open, then greets it: a client that has its welcome is counted. */
@@ -293,6 +294,15 @@ public final class HeraldNode implements AutoCloseable {
     /** Sessions open on this node. */
     public int openSessions() {
         return sessions.size();
+    }
+
+    /** What waits to be sent to this node's clients, summed over their send queues (see ServerFrame#weight). */
+    public long queuedWeight() {
+        long weight = 0;
+        for (ClientSession session : sessions) {
+            weight += session.connection().queuedWeight();
+        }
+        return weight;
     }
 
     private void checkLiveness() {
