@@ -62,9 +62,11 @@ public record HeraldConfig(
         int maxSubscriptions = r.integer("HERALD_MAX_SUBSCRIPTIONS", 200, 1, 1_000_000);
         int maxConnections = r.integer("HERALD_MAX_CONNECTIONS", FileDescriptors.defaultMaxConnections(), 1, 10_000_000);
         int maxConnectionsPerUser = r.integer("HERALD_MAX_CONNECTIONS_PER_USER", 100, 1, 10_000_000);
-        int sendQueueBytes = r.integer("HERALD_SEND_QUEUE_BYTES", 4 * 1024 * 1024, 64 * 1024, 1 << 30);
-        if (sendQueueBytes < 2 * maxMessageBytes + 64 * 1024) {
-            // a client must be able to take at least two of the largest messages, with their envelopes
+        // a client must be able to take at least two of the largest messages, with their envelopes
+        int leastQueueBytes = 2 * maxMessageBytes + 64 * 1024;
+        int sendQueueBytes = r.integer("HERALD_SEND_QUEUE_BYTES", Math.max(4 * 1024 * 1024, leastQueueBytes),
+                64 * 1024, 1 << 30);
+        if (sendQueueBytes < leastQueueBytes) {
             throw new ConfigException("HERALD_SEND_QUEUE_BYTES (" + sendQueueBytes + ") must be at least twice "
                     + "HERALD_MAX_MESSAGE_BYTES (" + maxMessageBytes + ") plus 65536");
         }
