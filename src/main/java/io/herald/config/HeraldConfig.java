@@ -27,6 +27,8 @@ public record HeraldConfig(
         int rateBurst,
         int maxSubscriptions,
         int maxConnections,
+        int maxConnectionsPerUser,
+        int sendQueueBytes,
         boolean dev,
         boolean echo,
         SecuritySettings security,
@@ -58,7 +60,16 @@ public record HeraldConfig(
         int rate = r.integer("HERALD_RATE", 50, 1, 1_000_000);
         int rateBurst = r.integer("HERALD_RATE_BURST", 2 * rate, 1, 2_000_000);
         int maxSubscriptions = r.integer("HERALD_MAX_SUBSCRIPTIONS", 200, 1, 1_000_000);
-        int maxConnections = r.integer("HERALD_MAX_CONNECTIONS", 50_000, 1, 10_000_000);
+        int maxConnections = r.integer("HERALD_MAX_CONNECTIONS", FileDescriptors.defaultMaxConnections(), 1, 10_000_000);
+        int maxConnectionsPerUser = r.integer("HERALD_MAX_CONNECTIONS_PER_USER", 100, 1, 10_000_000);
+        // a client must be able to take at least two of the largest messages, with their envelopes
+        int leastQueueBytes = 2 * maxMessageBytes + 64 * 1024;
+        int sendQueueBytes = r.integer("HERALD_SEND_QUEUE_BYTES", Math.max(4 * 1024 * 1024, leastQueueBytes),
+                64 * 1024, 1 << 30);
+        if (sendQueueBytes < leastQueueBytes) {
+            throw new ConfigException("HERALD_SEND_QUEUE_BYTES (" + sendQueueBytes + ") must be at least twice "
+                    + "HERALD_MAX_MESSAGE_BYTES (" + maxMessageBytes + ") plus 65536");
+        }
         boolean keyConfigured = r.string("HERALD_JWT_SECRET", null) != null
                 || r.string("HERALD_JWT_PUBLIC_KEY", null) != null;
         // SPEC section 5: the launcher run with no key is dev mode; a WAR never is
@@ -70,7 +81,8 @@ public record HeraldConfig(
         SecuritySettings security = SecuritySettings.load(r, dev);
         String redisUrl = r.redisUrl("HERALD_REDIS_URL");
         return new HeraldConfig(host, port, node, heartbeat, idleTimeout, historySize, historyTtl, maxMessageBytes,
-                sendQueue, rate, rateBurst, maxSubscriptions, maxConnections, dev, echo, security, redisUrl);
+                sendQueue, rate, rateBurst, maxSubscriptions, maxConnections, maxConnectionsPerUser, sendQueueBytes, dev, echo,
+                security, redisUrl);
     }
 
     private static String hostName() {

@@ -8,7 +8,7 @@ public final class TopicNames {
     /** The rule for topic names, as said to whoever breaks it. */
     public static final String RULE = "topic names are 1-128 characters of A-Z a-z 0-9 . _ - :";
     /** The rule for room names, as said to whoever breaks it. */
-    public static final String ROOM_RULE = "room names are 1-100 characters of A-Z a-z 0-9 . _ -";
+    public static final String ROOM_RULE = "room names are 1-100 characters of A-Z a-z 0-9 . _ -, but not . or ..";
 
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9._-]{1,100}");
@@ -22,8 +22,9 @@ public final class TopicNames {
         return name != null && TOPIC.matcher(name).matches();
     }
 
+    /** {@code .} and {@code ..} are path segments, which clients and containers resolve away, never names. */
     public static boolean isValidRoom(String name) {
-        return name != null && ROOM.matcher(name).matches();
+        return name != null && ROOM.matcher(name).matches() && !name.equals(".") && !name.equals("..");
     }
 
     public static String chatTopic(String room) {

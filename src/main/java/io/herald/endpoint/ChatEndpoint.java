@@ -1,7 +1,8 @@
 package io.herald.endpoint;
 
-import io.herald.core.TopicNames;
 import io.herald.protocol.ClientFrame;
+import io.herald.security.Refusal;
+import io.herald.security.RoomAccess;
 import io.herald.session.ChatSession;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.OnClose;
@@ -27,11 +28,14 @@ public class ChatEndpoint {
         if (admission == null) {
             return;
         }
+        // decided again on the room name as the container decoded it, whatever the handshake saw
+        Refusal refusal = RoomAccess.refusal(admission.identity(), room);
+        if (refusal != null) {
+            EndpointSupport.refuseAfterHandshake(ws, CloseCodes.VIOLATED_POLICY.getCode(), refusal.message());
+            return;
+        }
         session = HeraldEndpoints.node().openChat(room, EndpointSupport.transport(ws, admission),
                 admission.identity());
-        if (session == null) {
-            EndpointSupport.refuseAfterHandshake(ws, CloseCodes.VIOLATED_POLICY.getCode(), TopicNames.ROOM_RULE);
-        }
     }
 
     /** Refused rooms ignore what comes before their close. */

@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.util.Collections;
 
 /**
  * The WAR's adapter for the {@link io.herald.security.HandshakeGuard}: it sees WebSocket upgrades
@@ -32,10 +33,14 @@ public final class HandshakeServletFilter extends HttpFilter {
             return;
         }
         HeraldNode node = HeraldNode.current();
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        // the URI as sent, not the decoded servlet path: the guard accepts only canonical spellings,
+        // so that no escape, parameter or slash makes it judge another path than the one routed
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        String path = uri.startsWith(context) ? uri.substring(context.length()) : uri;
         HandshakeOutcome outcome = node.handshakeGuard().check(new HandshakeRequest(path,
-                request.getHeader("Origin"), request.getHeader("Host"), request.getHeader("Authorization"),
-                request.getQueryString()));
+                Collections.list(request.getHeaders("Origin")), request.getHeader("Host"),
+                request.getHeader("Authorization"), request.getQueryString()));
         if (outcome instanceof HandshakeOutcome.Admitted admitted) {
             AdmittedPrincipal principal = new AdmittedPrincipal(admitted.identity());
             chain.doFilter(new HttpServletRequestWrapper(request) {

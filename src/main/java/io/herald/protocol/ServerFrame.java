@@ -12,6 +12,14 @@ public sealed interface ServerFrame {
     /** Writes the frame's fields, {@code type} first, inside an already started JSON object. */
     void writeFields(JsonGenerator g) throws IOException;
 
+    /** About what the frame costs in memory while it waits to be sent: its fields and a fixed part. */
+    default int weight() {
+        return SMALL_FRAME_WEIGHT;
+    }
+
+    /** The weight of a frame of a few short fields: its object and its encoding, about. */
+    int SMALL_FRAME_WEIGHT = 256;
+
     record Welcome(String session, String user, String node, long heartbeatMillis) implements ServerFrame {
         @Override
         public void writeFields(JsonGenerator g) throws IOException {
@@ -70,6 +78,13 @@ public sealed interface ServerFrame {
             return "Delivery[" + message + "]";
         }
 
+        /** The encodings it holds, as text and as a frame: a message's payload twice, about. */
+        @Override
+        public int weight() {
+            return SMALL_FRAME_WEIGHT + (json == null ? message.data().length() : json.length())
+                    + (wire == null ? 0 : wire.length);
+        }
+
         @Override
         public void writeFields(JsonGenerator g) throws IOException {
             g.writeStringField("type", "message");
@@ -96,6 +111,15 @@ public sealed interface ServerFrame {
     record PresenceSnapshot(String topic, List<String> members) implements ServerFrame {
         public PresenceSnapshot {
             members = List.copyOf(members);
+        }
+
+        @Override
+        public int weight() {
+            int weight = SMALL_FRAME_WEIGHT;
+            for (String member : members) {
+                weight += member.length() + 3;
+            }
+            return weight;
         }
 
         @Override
@@ -129,6 +153,11 @@ public sealed interface ServerFrame {
     }
 
     record Error(ErrorCode code, String message, String id, String topic) implements ServerFrame {
+        @Override
+        public int weight() {
+            return SMALL_FRAME_WEIGHT + message.length();
+        }
+
         @Override
         public void writeFields(JsonGenerator g) throws IOException {
             g.writeStringField("type", "error");

@@ -1,9 +1,9 @@
 package io.herald.security;
 
-import io.herald.core.TopicNames;
 import io.herald.protocol.ErrorCode;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 
 /**
  * Decides, before the upgrade, whether a WebSocket handshake may proceed and as whom. Each runtime
@@ -13,21 +13,34 @@ import java.util.function.IntSupplier;
  */
 public final class HandshakeGuard {
 
-    /** The diagnostics endpoint, which needs no token (SPEC section 1). */
-    static final String ECHO_PATH = "/ws/echo";
-    static final String CHAT_PATH = "/ws/chat/";
+    /**
+     * How many connections a node takes.
+     *
+     * @param total connections per node ({@code HERALD_MAX_CONNECTIONS})
+     * @param perUser connections per user ({@code HERALD_MAX_CONNECTIONS_PER_USER}), so that one
+     *     token cannot take every slot
+     */
+    public record Limits(int total, int perUser) {
+    }
 
-    private final int maxConnections;
-    private final IntSupplier openConnections;
+    /**
+     * @param openConnections sessions open on the node
+     * @param userConnections sessions open on the node for a user
+     */
+    public record Load(IntSupplier openConnections, ToIntFunction<String> userConnections) {
+    }
+
+    private final Limits limits;
+    private final Load load;
     private final BooleanSupplier accepting;
     private final OriginPolicy origins;
     private final Authenticator authenticator;
     private final Runnable onRefusal;
 
-    public HandshakeGuard(int maxConnections, IntSupplier openConnections, BooleanSupplier accepting,
-                          OriginPolicy origins, Authenticator authenticator, Runnable onRefusal) {
-        this.maxConnections = maxConnections;
-        this.openConnections = openConnections;
+    public HandshakeGuard(Limits limits, Load load, BooleanSupplier accepting, OriginPolicy origins,
+                          Authenticator authenticator, Runnable onRefusal) {
+        this.limits = limits;
+        this.load = load;
         this.accepting = accepting;
         this.origins = origins;
         this.authenticator = authenticator;
@@ -46,14 +59,26 @@ public final class HandshakeGuard {
         if (!accepting.getAsBoolean()) {
             return new Refusal(503, ErrorCode.UNAVAILABLE, "the server is shutting down");
         }
+        if (request.origins().size() > 1) {
+            // browsers send one; which of several a container or proxy would read is anyone's guess
+            return new Refusal(403, ErrorCode.FORBIDDEN, "more than one Origin header");
+        }
         if (!origins.allows(request.origin(), request.host())) {
             return new Refusal(403, ErrorCode.FORBIDDEN, "origin " + printable(request.origin()) + " is not allowed");
         }
-        if (openConnections.getAsInt() >= maxConnections) {
-            return new Refusal(503, ErrorCode.UNAVAILABLE, "the server holds its maximum of " + maxConnections
+        HandshakePath path = HandshakePath.of(request.path());
+        if (path instanceof HandshakePath.Unknown) {
+            return new Refusal(404, ErrorCode.NOT_FOUND, "no WebSocket endpoint at this path (paths are taken as "
+                    + "spelled: no escapes, parameters or extra slashes)");
+        }
+        if (path instanceof HandshakePath.Chat chat && RoomAccess.nameRefusal(chat.room()) != null) {
+            return RoomAccess.nameRefusal(chat.room());
+        }
+        if (load.openConnections().getAsInt() >= limits.total()) {
+            return new Refusal(503, ErrorCode.UNAVAILABLE, "the server holds its maximum of " + limits.total()
                     + " connections; try again later");
         }
-        if (request.path().equals(ECHO_PATH)) {
+        if (path instanceof HandshakePath.Echo) {
             return new HandshakeOutcome.Admitted(Identity.ANONYMOUS);
         }
         Identity identity;
@@ -62,11 +87,14 @@ public final class HandshakeGuard {
         } catch (AuthenticationException e) {
             return new Refusal(401, ErrorCode.UNAUTHORIZED, e.getMessage());
         }
-        // SPEC section 3: joining a room needs a sub: match for its topic, refused at the handshake
-        if (request.path().startsWith(CHAT_PATH)) {
-            String room = request.path().substring(CHAT_PATH.length());
-            if (TopicNames.isValidRoom(room) && !identity.access().maySubscribe(TopicNames.chatTopic(room))) {
-                return new Refusal(403, ErrorCode.FORBIDDEN, "not allowed to join " + TopicNames.chatTopic(room));
+        if (load.userConnections().applyAsInt(identity.user()) >= limits.perUser()) {
+            return new Refusal(429, ErrorCode.TOO_MANY_CONNECTIONS, "this user holds its maximum of "
+                    + limits.perUser() + " connections");
+        }
+        if (path instanceof HandshakePath.Chat chat) {
+            Refusal refusal = RoomAccess.refusal(identity, chat.room());
+            if (refusal != null) {
+                return refusal;
             }
         }
         return new HandshakeOutcome.Admitted(identity);

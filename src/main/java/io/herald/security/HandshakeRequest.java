@@ -2,19 +2,29 @@ package io.herald.security;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * What the {@link HandshakeGuard} needs of an upgrade request, as each runtime's adapter reads it.
  *
- * @param path the path below the base path, such as {@code /ws/chat/lobby}
- * @param origin the {@code Origin} header, null if absent
+ * @param path the path below the base path, as sent (not decoded), such as {@code /ws/chat/lobby}
+ * @param origins every {@code Origin} header sent, in order (empty if none)
  * @param host the {@code Host} header, null if absent
  * @param authorization the {@code Authorization} header, null if absent
  * @param query the raw query string, null if none
  */
-public record HandshakeRequest(String path, String origin, String host, String authorization, String query) {
+public record HandshakeRequest(String path, List<String> origins, String host, String authorization, String query) {
 
     static final String TOKEN_PARAMETER = "access_token";
+
+    public HandshakeRequest {
+        origins = List.copyOf(origins);
+    }
+
+    /** The {@code Origin} header, null if none was sent (meaningful only when at most one was). */
+    public String origin() {
+        return origins.isEmpty() ? null : origins.get(0);
+    }
 
     /** The token: {@code Authorization: Bearer} if sent, else the {@code access_token} query parameter. */
     public String token() {

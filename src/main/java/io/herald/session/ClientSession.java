@@ -1,15 +1,11 @@
 package io.herald.session;
 
-import io.herald.core.BrokerUnavailableException;
 import io.herald.core.Publication;
 import io.herald.core.RateLimiter;
 import io.herald.protocol.ClientFrame;
 import io.herald.protocol.ErrorCode;
 import io.herald.protocol.ServerFrame;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * What a client can do on an open connection, shared by the push and chat endpoints: each endpoint
@@ -17,7 +13,6 @@ import java.util.logging.Logger;
  */
 public abstract sealed class ClientSession permits PushSession, ChatSession {
 
-    private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
     static final int MAX_CONSECUTIVE_BAD_REQUESTS = 20;
 
     protected final HeraldNode node;
@@ -134,12 +129,6 @@ public abstract sealed class ClientSession permits PushSession, ChatSession {
 
     /** Answers a request that the broker could not serve. */
     protected final void failed(String what, Throwable error, String requestId, String topic) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof BrokerUnavailableException) {
-            connection.sendError(ErrorCode.UNAVAILABLE, cause.getMessage(), requestId, topic);
-        } else {
-            LOG.log(Level.SEVERE, cause, () -> connection + ": " + what + " on " + topic + " failed");
-            connection.sendError(ErrorCode.INTERNAL, what + " failed on the server", requestId, topic);
-        }
+        connection.failed(what, error, requestId, topic);
     }
 }

@@ -1,5 +1,6 @@
 package io.herald.session;
 
+import io.herald.core.BrokerUnavailableException;
 import io.herald.core.Outbox;
 import io.herald.core.Transport;
 import io.herald.protocol.ErrorCode;
@@ -7,9 +8,12 @@ import io.herald.protocol.ServerFrame;
 import io.herald.security.Identity;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,14 +46,23 @@ public final class Connection implements Outbox.Listener {
     private volatile long lastHeard = System.nanoTime();
     private volatile long lastPinged = lastHeard;
 
-    Connection(String id, Identity identity, Transport<ServerFrame> transport, int sendQueue,
+    /** Subscriptions with history still to send, in the order they asked; the first one sends. */
+    private final ConcurrentLinkedQueue<Subscription> replays = new ConcurrentLinkedQueue<>();
+    /** Requests to move replays on; the one that makes it 1 does the moving (see pumpReplays). */
+    private final AtomicInteger replayPumps = new AtomicInteger();
+
+    /**
+     * @param sendQueue live frames that may wait for the client ({@code HERALD_SEND_QUEUE})
+     * @param sendQueueBytes what everything waiting may weigh ({@code HERALD_SEND_QUEUE_BYTES})
+     */
+    Connection(String id, Identity identity, Transport<ServerFrame> transport, int sendQueue, int sendQueueBytes,
                ScheduledExecutorService timer, NodeMetrics metrics) {
         this.id = id;
         this.timer = timer;
         this.metrics = metrics;
         this.identity = identity;
         this.transport = transport;
-        this.outbox = new Outbox<>(transport, sendQueue, this);
+        this.outbox = new Outbox<>(transport, sendQueue, sendQueueBytes, ServerFrame::weight, this);
     }
 
     public String id() {
@@ -76,6 +89,74 @@ public final class Connection implements Outbox.Listener {
     public void send(ServerFrame frame) {
         outbox.enqueue(frame);
         outbox.flush();
+    }
+
+    /** Adds a subscription whose replay is to be sent, after those already waiting. */
+    void replay(Subscription subscription) {
+        replays.add(subscription);
+        pumpReplays();
+    }
+
+    /** Whether some subscription's replay is waiting or being sent. */
+    boolean replaying() {
+        return !replays.isEmpty();
+    }
+
+    /**
+     * Moves the waiting replays into the outbox as far as it has room, and starts sending. Called
+     * from any thread (the subscriber's, a send's completion, a history read's); one at a time moves
+     * them, and a call that comes meanwhile, from another thread or from within, makes it go round
+     * once more instead of waiting or recursing. Nothing here blocks or holds a lock across I/O.
+     */
+    void pumpReplays() {
+        if (replayPumps.getAndIncrement() != 0) {
+            return;
+        }
+        int served;
+        do {
+            served = replayPumps.get();
+            moveReplays();
+            outbox.flush();
+        } while (replayPumps.addAndGet(-served) != 0);
+    }
+
+    private void moveReplays() {
+        Subscription first;
+        while ((first = replays.peek()) != null) {
+            switch (first.replayStep()) {
+                case LIVE -> replays.poll();
+                case BLOCKED -> {
+                    return;
+                }
+                case NEEDS_PAGE -> {
+                    first.readPage(); // its completion calls pumpReplays again
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void onRoomForReplay() {
+        if (!replays.isEmpty()) {
+            pumpReplays();
+        }
+    }
+
+    /** What is queued for this client and waits to be sent, as {@link ServerFrame#weight()} counts it. */
+    public long queuedWeight() {
+        return outbox.weight();
+    }
+
+    /** Answers a request that the broker could not serve: {@code unavailable} if it is away, else {@code internal}. */
+    void failed(String what, Throwable error, String requestId, String topic) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof BrokerUnavailableException) {
+            sendError(ErrorCode.UNAVAILABLE, cause.getMessage(), requestId, topic);
+        } else {
+            LOG.log(Level.SEVERE, cause, () -> this + ": " + what + " on " + topic + " failed");
+            sendError(ErrorCode.INTERNAL, what + " failed on the server", requestId, topic);
+        }
     }
 
     /** The client showed it is alive: a frame or a pong. */

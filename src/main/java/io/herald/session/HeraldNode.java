@@ -17,6 +17,8 @@ import io.herald.security.DevTokens;
 import io.herald.security.HandshakeGuard;
 import io.herald.security.Identity;
 import io.herald.security.OriginPolicy;
+import io.herald.security.Refusal;
+import io.herald.security.RoomAccess;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +63,8 @@ public final class HeraldNode implements AutoCloseable {
     private static final int FLUSHERS = Math.max(2, Runtime.getRuntime().availableProcessors());
     private static final AtomicInteger FLUSHER_NUMBERS = new AtomicInteger();
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+    /** Open sessions per user, for HERALD_MAX_CONNECTIONS_PER_USER; users with none are absent. */
+    private final ConcurrentHashMap<String, Integer> userSessions = new ConcurrentHashMap<>();
     private final HandshakeGuard handshakeGuard;
     private final NodeMetrics metrics;
     private volatile boolean accepting = true;
@@ -73,7 +77,7 @@ public final class HeraldNode implements AutoCloseable {
             return t;
         });
         this.broker = openBroker(config, housekeeping);
-        this.metrics = new NodeMetrics(config.node(), sessions::size, this::localTopicCount);
+        this.metrics = new NodeMetrics(config.node(), sessions::size, this::localTopicCount, this::queuedWeight);
         this.flusher = Executors.newFixedThreadPool(FLUSHERS, r -> {
             Thread t = new Thread(r, "herald-flush-" + FLUSHER_NUMBERS.incrementAndGet());
             t.setDaemon(true);
@@ -82,7 +86,9 @@ public final class HeraldNode implements AutoCloseable {
         this.hub = new Hub(broker, codec, config.historySize(), metrics, flusher);
         this.authenticator = new Authenticator(config.security());
         this.devTokens = config.dev() ? new DevTokens(config.security().hmacSecret(), Clock.systemUTC()) : null;
-        this.handshakeGuard = new HandshakeGuard(config.maxConnections(), sessions::size, () -> accepting,
+        this.handshakeGuard = new HandshakeGuard(
+                new HandshakeGuard.Limits(config.maxConnections(), config.maxConnectionsPerUser()),
+                new HandshakeGuard.Load(sessions::size, user -> userSessions.getOrDefault(user, 0)), () -> accepting,
                 new OriginPolicy(config.security().allowedOrigins()), authenticator, metrics::handshakeRefused);
         // every second, so that pings go out close to their time and idle clients are cut promptly
         housekeeping.scheduleWithFixedDelay(this::checkLiveness, 1, 1, TimeUnit.SECONDS);
@@ -203,12 +209,15 @@ public final class HeraldNode implements AutoCloseable {
     }
 
     /**
-     * Admits a client into chat room {@code room}, greets it and joins it. Null when the room name is
-     * not valid, in which case nothing was sent.
+     * Admits a client into chat room {@code room}, greets it and joins it.
+     *
+     * @throws IllegalArgumentException if {@link RoomAccess} does not let {@code identity} in, which
+     *     the runtime must have asked first
      */
     public ChatSession openChat(String room, Transport<ServerFrame> transport, Identity identity) {
-        if (!TopicNames.isValidRoom(room)) {
-            return null;
+        Refusal refusal = RoomAccess.refusal(identity, room);
+        if (refusal != null) {
+            throw new IllegalArgumentException(refusal.message());
         }
         ChatSession session = welcomed(new ChatSession(this, connection(transport, identity),
                 TopicNames.chatTopic(room)));
@@ -217,13 +226,15 @@ public final class HeraldNode implements AutoCloseable {
     }
 
     private Connection connection(Transport<ServerFrame> transport, Identity identity) {
-        return new Connection(sessionIds.next(), identity, transport, config.sendQueue(), housekeeping, metrics);
+        return new Connection(sessionIds.next(), identity, transport, config.sendQueue(), config.sendQueueBytes(),
+                housekeeping, metrics);
     }
 
     /** Counts the session as open, then greets it: a client that has its welcome is counted. */
     private <S extends ClientSession> S welcomed(S session) {
         sessions.add(session);
         Connection connection = session.connection();
+        userSessions.merge(connection.user(), 1, Integer::sum);
         connection.send(new ServerFrame.Welcome(connection.id(), connection.user(), config.node(),
                 config.heartbeat().toMillis()));
         return session;
@@ -236,7 +247,9 @@ public final class HeraldNode implements AutoCloseable {
 
     /** Called once by each session as it closes. */
     void released(ClientSession session) {
-        sessions.remove(session);
+        if (sessions.remove(session)) {
+            userSessions.computeIfPresent(session.connection().user(), (user, n) -> n == 1 ? null : n - 1);
+        }
         synchronized (sessions) {
             sessions.notifyAll();
         }
@@ -281,6 +294,15 @@ public final class HeraldNode implements AutoCloseable {
     /** Sessions open on this node. */
     public int openSessions() {
         return sessions.size();
+    }
+
+    /** What waits to be sent to this node's clients, summed over their send queues (see ServerFrame#weight). */
+    public long queuedWeight() {
+        long weight = 0;
+        for (ClientSession session : sessions) {
+            weight += session.connection().queuedWeight();
+        }
+        return weight;
     }
 
     private void checkLiveness() {

@@ -31,6 +31,9 @@ final class Hub implements TopicListener {
      */
     static final int BATCHED_FANOUT = 16;
 
+    /** A chat room's recent messages sent on joining, at most (docs/protocol.md section 5). */
+    static final int CHAT_REPLAY = 50;
+
     /** The subscriptions of one topic on this node, and whether the broker's feed is in effect yet. */
     private static final class LocalTopic {
         final CopyOnWriteArrayList<Subscription> subscriptions = new CopyOnWriteArrayList<>();
@@ -55,7 +58,7 @@ final class Hub implements TopicListener {
     }
 
     private final Broker broker;
-    private final FrameCodec codec;
+    private final EncodedMessages encoded;
     private final int historySize;
     private final NodeMetrics metrics;
     private final ConcurrentHashMap<String, LocalTopic> topics = new ConcurrentHashMap<>();
@@ -68,7 +71,7 @@ final class Hub implements TopicListener {
     Hub(Broker broker, FrameCodec codec, int historySize, NodeMetrics metrics, Executor flusher) {
         this.broker = broker;
         this.metrics = metrics;
-        this.codec = codec;
+        this.encoded = new EncodedMessages(codec, EncodedMessages.defaultBudget());
         this.historySize = historySize;
         this.flusher = flusher;
     }
@@ -91,7 +94,7 @@ final class Hub implements TopicListener {
         if (local == null) {
             return;
         }
-        Delivery delivery = codec.delivery(message);
+        Delivery delivery = encoded.of(message);
         if (flusher == null || local.subscriptions.size() < BATCHED_FANOUT) {
             for (Subscription subscription : local.subscriptions) {
                 subscription.deliver(delivery);
@@ -141,33 +144,36 @@ final class Hub implements TopicListener {
     /**
      * Subscribes {@code connection} to {@code topic}, resuming after {@code since} (null: live only)
      * in {@code epoch} (null: trust {@code since}). Sends {@code subscribed}, the replay, then live
-     * messages, with no gap and no duplicate.
+     * messages, with no gap and no duplicate (docs/protocol.md section 4).
      */
     Subscription subscribe(Connection connection, String topic, Long since, String epoch, String requestId) {
-        Subscription subscription = new Subscription(connection, topic, false);
+        Subscription subscription = subscription(connection, topic, false);
         register(subscription)
-                .thenCompose(ignored -> broker.read(topic, since == null ? Long.MAX_VALUE : since, historySize))
+                .thenCompose(ignored -> broker.read(topic, since == null ? Long.MAX_VALUE : since,
+                        Subscription.REPLAY_PAGE))
                 .thenCompose(page -> {
                     boolean trusted = since == null
                             || since <= page.latestSeq() && (epoch == null || epoch.equals(page.epoch()));
                     if (trusted) {
                         boolean recovered = since == null || page.holdsEverythingAfter(since);
-                        return CompletableFuture.completedFuture(new Resume(page, recovered));
+                        long from = since == null ? page.latestSeq() : since;
+                        return CompletableFuture.completedFuture(new Resume(page, recovered, from));
                     }
                     // the client's position belongs to a lost stream: give it everything there is
-                    return broker.read(topic, 0, historySize).thenApply(all -> new Resume(all, false));
+                    return broker.read(topic, 0, Subscription.REPLAY_PAGE).thenApply(all -> new Resume(all, false, 0));
                 })
                 .thenAccept(resume -> {
                     HistoryPage page = resume.page();
                     ServerFrame subscribed = new ServerFrame.Subscribed(topic, page.latestSeq(), page.epoch(),
                             resume.recovered(), requestId);
-                    subscription.activate(List.of(subscribed), deliveries(page), page.epoch(), page.latestSeq());
+                    subscription.activate(List.of(subscribed), page, resume.from());
                 })
                 .whenComplete((ignored, error) -> failIfBroken(subscription, error));
         return subscription;
     }
 
-    private record Resume(HistoryPage page, boolean recovered) {
+    /** @param from the seq after which the replay starts */
+    private record Resume(HistoryPage page, boolean recovered, long from) {
     }
 
     /**
@@ -175,15 +181,28 @@ final class Hub implements TopicListener {
      * messages, then live messages and presence changes.
      */
     Subscription join(Connection connection, String topic) {
-        Subscription subscription = new Subscription(connection, topic, true);
+        Subscription subscription = subscription(connection, topic, true);
         register(subscription)
                 .thenCompose(ignored -> broker.join(topic, connection.user(), connection.id()))
-                .thenCompose(members -> broker.recent(topic, Math.min(50, historySize))
+                .thenCompose(members -> broker.recent(topic, Math.min(CHAT_REPLAY, historySize))
                         .thenAccept(page -> subscription.activate(
-                                List.of(new ServerFrame.PresenceSnapshot(topic, members)),
-                                deliveries(page), page.epoch(), page.latestSeq())))
+                                List.of(new ServerFrame.PresenceSnapshot(topic, members)), page,
+                                page.messages().isEmpty() ? page.latestSeq() : page.messages().get(0).seq() - 1)))
                 .whenComplete((ignored, error) -> failIfBroken(subscription, error));
         return subscription;
+    }
+
+    /** A subscription whose replay reads this topic's history and shares its encoded frames. */
+    private Subscription subscription(Connection connection, String topic, boolean presence) {
+        Subscription[] made = new Subscription[1];
+        made[0] = new Subscription(connection, topic, presence,
+                after -> broker.read(topic, after, Subscription.REPLAY_PAGE), encoded::of, error -> {
+                    // the client was told it is subscribed: it is told that it is not any more
+                    unregister(made[0]);
+                    connection.subscriptions().remove(topic, made[0]);
+                    connection.failed("replay", error, null, topic);
+                });
+        return made[0];
     }
 
     private void failIfBroken(Subscription subscription, Throwable error) {
@@ -225,7 +244,4 @@ final class Hub implements TopicListener {
         return Objects.requireNonNull(local.listening);
     }
 
-    private List<Delivery> deliveries(HistoryPage page) {
-        return page.messages().stream().map(codec::delivery).toList();
-    }
 }

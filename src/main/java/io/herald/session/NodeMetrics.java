@@ -17,10 +17,13 @@ public final class NodeMetrics {
     private final Counter badRequests;
     private final Counter handshakesRefused;
 
-    NodeMetrics(String node, Supplier<Number> sessions, Supplier<Number> localTopics) {
+    NodeMetrics(String node, Supplier<Number> sessions, Supplier<Number> localTopics, Supplier<Number> queuedBytes) {
         registry.config().commonTags("node", node);
         Gauge.builder("herald.sessions", sessions).description("open WebSocket sessions").register(registry);
         Gauge.builder("herald.topics.local", localTopics).description("topics with subscribers on this node")
+                .register(registry);
+        Gauge.builder("herald.send.queue.bytes", queuedBytes)
+                .description("what waits to be sent to clients, over all their send queues").baseUnit("bytes")
                 .register(registry);
         published = Counter.builder("herald.messages.published").description("messages published through this node")
                 .register(registry);

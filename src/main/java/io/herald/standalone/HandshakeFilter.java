@@ -7,6 +7,8 @@ import io.herald.security.HandshakeOutcome;
 import io.herald.security.HandshakeRequest;
 import io.herald.security.Refusal;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.glassfish.grizzly.Connection;
@@ -116,10 +118,13 @@ final class HandshakeFilter extends BaseFilter implements AddOn {
             return ctx.getInvokeAction();
         }
         String path = request.getRequestURI();
+        List<String> origins = new ArrayList<>(1);
+        request.getHeaders().values("Origin").forEach(origins::add);
+        // the URI as sent, undecoded: the guard accepts only canonical spellings of its paths
         HandshakeOutcome outcome = guard.check(new HandshakeRequest(
                 path.startsWith(basePath) ? path.substring(basePath.length()) : path,
-                request.getHeader("Origin"), request.getHeader(Header.Host),
-                request.getHeader(Header.Authorization), request.getQueryString()));
+                origins, request.getHeader(Header.Host), request.getHeader(Header.Authorization),
+                request.getQueryString()));
         if (outcome instanceof Refusal refusal) {
             refuse(ctx, request, refusal);
             return ctx.getStopAction();

@@ -33,6 +33,8 @@ class HeraldConfigTest {
         assertEquals(Duration.ofSeconds(3600), c.historyTtl());
         assertEquals(65536, c.maxMessageBytes());
         assertEquals(1024, c.sendQueue());
+        assertEquals(4 * 1024 * 1024, c.sendQueueBytes());
+        assertEquals(100, c.maxConnectionsPerUser());
         assertTrue(c.dev(), "the standalone launcher defaults to dev mode");
         assertTrue(c.echo(), "echo follows dev mode");
         assertTrue(c.node().endsWith(":8080"));
@@ -46,6 +48,18 @@ class HeraldConfigTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> load(HeraldConfig.Runtime.WAR, Map.of("HERALD_DEV", "true")));
         assertTrue(e.getMessage().startsWith("HERALD_DEV"));
+    }
+
+    /** A client must be able to take the largest message twice over, or the bound would cut off every client. */
+    @Test
+    void theSendQueuesByteBoundMustHoldTwoOfTheLargestMessages() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(HeraldConfig.Runtime.STANDALONE,
+                Map.of("HERALD_MAX_MESSAGE_BYTES", "1048576", "HERALD_SEND_QUEUE_BYTES", "1048576")));
+        assertTrue(e.getMessage().startsWith("HERALD_SEND_QUEUE_BYTES"), e.getMessage());
+        assertEquals(2 * 16777216 + 65536, load(HeraldConfig.Runtime.STANDALONE,
+                Map.of("HERALD_MAX_MESSAGE_BYTES", "16777216")).sendQueueBytes(), "the default grows with the messages");
+        assertEquals(2 * 1048576 + 65536, load(HeraldConfig.Runtime.STANDALONE, Map.of("HERALD_MAX_MESSAGE_BYTES", "1048576",
+                "HERALD_SEND_QUEUE_BYTES", String.valueOf(2 * 1048576 + 65536))).sendQueueBytes());
     }
 
     @Test
@@ -62,7 +76,7 @@ class HeraldConfigTest {
         "HERALD_HISTORY_TTL, 1.5", "HERALD_MAX_MESSAGE_BYTES, 99999999999", "HERALD_SEND_QUEUE, 0",
         "HERALD_ECHO, yes", "HERALD_DEV, 1", "HERALD_IDLE_TIMEOUT, 25", "HERALD_RATE, 0",
         "HERALD_MAX_SUBSCRIPTIONS, none", "HERALD_REDIS_URL, localhost:6379", "HERALD_REDIS_URL, http://redis:6379",
-        "HERALD_REDIS_URL, redis://",
+        "HERALD_REDIS_URL, redis://", "HERALD_SEND_QUEUE_BYTES, 1000", "HERALD_MAX_CONNECTIONS_PER_USER, 0",
     })
     void aBadValueStopsStartUpNamingTheSetting(String name, String value) {
         ConfigException e = assertThrows(ConfigException.class,

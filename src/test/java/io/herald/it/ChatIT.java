@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.herald.core.TopicNames;
 import io.herald.testing.HeraldServer;
+import io.herald.testing.RawWebSocket;
 import io.herald.testing.WsClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,10 +124,16 @@ class ChatIT {
         }
     }
 
+    /** Refused before the upgrade, with the rule: no session is opened for a room that cannot exist. */
     @Test
-    void anInvalidRoomNameIsRefused() {
-        try (WsClient client = WsClient.connect(server.ws("chat/bad:room"))) {
-            assertEquals(1008, client.awaitClose());
+    void anInvalidRoomNameIsRefusedBeforeTheUpgrade() throws Exception {
+        for (String room : List.of("bad:room", "r".repeat(101), "..", "bad%20room")) {
+            try (RawWebSocket ws = RawWebSocket.open(server.port(), server.wsTarget("chat/" + room))) {
+                assertEquals(400, ws.status(), room);
+                JsonNode body = WsClient.parse(ws.body());
+                assertEquals("bad_request", body.get("error").asText());
+                assertEquals(TopicNames.ROOM_RULE, body.get("message").asText());
+            }
         }
     }
 }

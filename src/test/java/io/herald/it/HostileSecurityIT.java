@@ -145,4 +145,44 @@ class HostileSecurityIT {
                     "Content-Type", "text/x-anything").statusCode());
         });
     }
+
+    /**
+     * The probe's room bypass: a token that opens chat.public only was upgraded into chat.secret
+     * through spellings of the path that the check read raw and the container then decoded. Every
+     * spelling is refused before the upgrade now; only the canonical one of an allowed room opens.
+     */
+    @Test
+    void aRoomIsEnteredOnlyWithItsScopeWhateverThePathSpelling() throws Exception {
+        String token = Tokens.token("mallory", "sub:chat.public");
+        try (RawWebSocket ws = RawWebSocket.open(server.port(), "/herald/ws/chat/public?access_token=" + token)) {
+            assertEquals(101, ws.status(), "the token opens the room it names");
+        }
+        Survival.survives(server, () -> {
+            for (String path : List.of("/herald/ws/chat/secret", "/herald/ws/chat/secre%74", "/herald/ws/chat/secret;x=1",
+                    "/herald/ws/%63hat/secret", "/herald/ws/chat/secret/", "/herald/ws//chat/secret",
+                    "/herald/ws/chat/./secret", "/herald/./ws/chat/secret", "/herald/ws/chat/%73ecret",
+                    "/%68erald/ws/chat/secret", "/herald;x/ws/chat/secret", "/herald/ws/chat/SECRET/..")) {
+                try (RawWebSocket ws = RawWebSocket.open(server.port(), path + "?access_token=" + token)) {
+                    int status = ws.status();
+                    assertTrue(status == 400 || status == 403 || status == 404, path + " answered " + ws.head());
+                    assertTrue(ws.serverHasClosed(), path);
+                }
+            }
+        });
+    }
+
+    @Test
+    void aSecondOriginHeaderIsRefused() throws Exception {
+        Survival.survives(server, () -> {
+            String own = "http://127.0.0.1:" + server.port();
+            try (RawWebSocket ws = RawWebSocket.open(server.port(), server.wsTarget("push"), "Origin: " + own)) {
+                assertEquals(101, ws.status());
+            }
+            try (RawWebSocket ws = RawWebSocket.open(server.port(), server.wsTarget("push"), "Origin: " + own,
+                    "Origin: https://evil.example")) {
+                assertEquals(403, ws.status());
+                assertEquals("forbidden", WsClient.parse(ws.body()).get("error").asText());
+            }
+        });
+    }
 }

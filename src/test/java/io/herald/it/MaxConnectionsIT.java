@@ -7,10 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.testing.HeraldServer;
 import io.herald.testing.RawWebSocket;
 import io.herald.testing.WsClient;
+import io.herald.testing.Tokens;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** SPEC section 4: over HERALD_MAX_CONNECTIONS, the handshake is refused with HTTP 503. */
+/**
+ * Over HERALD_MAX_CONNECTIONS the handshake is refused with HTTP 503, over
+ * HERALD_MAX_CONNECTIONS_PER_USER with 429 (docs/protocol.md section 1).
+ */
 class MaxConnectionsIT {
 
     @Test
@@ -32,6 +38,31 @@ class MaxConnectionsIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> server.standalone().node().openSessions() == 1);
             try (WsClient again = server.push()) {
                 assertEquals(2, server.standalone().node().openSessions());
+            }
+        }
+    }
+
+    /** One token cannot take every slot of the node: HERALD_MAX_CONNECTIONS_PER_USER. */
+    @Test
+    void oneUserHoldsAtMostItsShareOfConnections() throws Exception {
+        try (HeraldServer capped = HeraldServer.start("HERALD_MAX_CONNECTIONS_PER_USER", "3")) {
+            List<WsClient> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    held.add(capped.push("hog", "sub:*"));
+                }
+                try (RawWebSocket ws = RawWebSocket.open(capped.port(),
+                        capped.wsTarget("push").replaceAll("access_token=.*", "access_token=" + Tokens.token("hog", "sub:*")))) {
+                    assertEquals(429, ws.status());
+                    assertEquals("too_many_connections", WsClient.parse(ws.body()).get("error").asText());
+                }
+                capped.push("someone-else", "sub:*").close();
+                held.remove(0).close();
+                await().atMost(WsClient.WAIT)
+                        .until(() -> capped.standalone().node().openSessions() == 2);
+                held.add(capped.push("hog", "sub:*"));
+            } finally {
+                held.forEach(WsClient::close);
             }
         }
     }

@@ -26,7 +26,7 @@ class ChatPresenceTest {
     }
 
     private ChatSession join(String user, RecordingTransport transport) {
-        Connection connection = new Connection("s" + (++sessions), NodeFixture.admin(user), transport, 100,
+        Connection connection = new Connection("s" + (++sessions), NodeFixture.admin(user), transport, 100, 1 << 20,
                 timer, node.metrics());
         ChatSession session = new ChatSession(node, connection, "chat.lobby");
         session.enter();

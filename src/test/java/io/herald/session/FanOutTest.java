@@ -59,4 +59,29 @@ class FanOutTest {
             assertEquals(expected, transport.seqs());
         }
     }
+
+    /** Replays too: before, each resuming subscriber had every message of its replay encoded again. */
+    @Test
+    void aReplayIsEncodedOnceAndSharedByEveryResumingSubscriberAndTheLiveFanOut() {
+        RecordingTransport live = new RecordingTransport();
+        node.openPush(live, NodeFixture.admin("tester")).onFrame(new ClientFrame.Subscribe("shared", null, null, null));
+        for (int m = 0; m < 10; m++) {
+            node.publishAsServer("shared", "{\"m\":" + m + "}", null);
+        }
+        List<RecordingTransport> resumers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            RecordingTransport transport = new RecordingTransport();
+            node.openPush(transport, NodeFixture.admin("tester")).onFrame(new ClientFrame.Subscribe("shared", 0L, null, null));
+            resumers.add(transport);
+        }
+        List<Delivery> sent = live.all(Delivery.class);
+        assertEquals(10, sent.size());
+        for (RecordingTransport transport : resumers) {
+            List<Delivery> replayed = transport.all(Delivery.class);
+            assertEquals(10, replayed.size());
+            for (int m = 0; m < 10; m++) {
+                assertSame(sent.get(m), replayed.get(m), "message " + m + " is the frame the fan-out made");
+            }
+        }
+    }
 }

@@ -1,0 +1,41 @@
+package io.herald.config;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+
+/**
+ * The process's file-descriptor limit, which bounds connections: each WebSocket holds one. Past
+ * it, the kernel refuses to accept, and a client's handshake hangs instead of getting a 503.
+ */
+final class FileDescriptors {
+
+    /** Connections Herald takes by default where the limit cannot be read. */
+    static final int FALLBACK_MAX_CONNECTIONS = 50_000;
+
+    private FileDescriptors() {
+    }
+
+    /** The limit, or -1 where the JVM cannot tell (not a Unix). */
+    static long limit() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : -1;
+    }
+
+    /**
+     * {@value #FALLBACK_MAX_CONNECTIONS}, or less where the file-descriptor limit is lower: a tenth of
+     * the limit (at least 256) is left for everything else the process opens (jars, logs, Redis,
+     * HTTP requests, connections still in their handshake), so that the node says 503 before the
+     * kernel stops accepting.
+     */
+    static int defaultMaxConnections() {
+        return defaultMaxConnections(limit());
+    }
+
+    static int defaultMaxConnections(long limit) {
+        if (limit <= 0) {
+            return FALLBACK_MAX_CONNECTIONS;
+        }
+        long spare = Math.max(256, limit / 10);
+        return (int) Math.max(1, Math.min(FALLBACK_MAX_CONNECTIONS, limit - spare));
+    }
+}
