@@ -52,8 +52,12 @@ public final class HeraldEndpoints {
         admissions = forOpeningSession;
     }
 
-    /** Called from {@code @OnOpen}, on the thread that opens the session. */
+    /**
+     * Called from {@code @OnOpen}, on the thread that opens the session. In a WAR whose container
+     * upgrades through the Servlet API, the session also takes over its connection's frame guard.
+     */
     static Admission admission(Session ws) {
+        FrameGuard.opened(ws);
         return admissions.apply(ws);
     }
 

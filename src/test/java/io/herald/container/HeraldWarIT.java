@@ -4,7 +4,6 @@ import static io.herald.testing.WsClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -436,8 +435,8 @@ class HeraldWarIT {
         }
         if (!payara7) {
             assertEquals(2, WsClient.parse(get("/api/topics/orders:42/messages").body()).path("seq").asLong());
-            try (WsClient client = WsClient.connect(ws("chat/bad:room"))) {
-                assertEquals(1008, client.awaitClose());
+            try (RawWebSocket refused = RawWebSocket.open(base.getPort(), wsTarget("chat/bad:room", Tokens.token("colon", USER_SCOPE)))) {
+                assertRefused(refused, 400, "bad_request");
             }
         }
     }
@@ -624,17 +623,14 @@ class HeraldWarIT {
     }
 
     /**
-     * Herald closes a refused room a second after the handshake (see EndpointSupport.REFUSAL_DELAY:
-     * closing from @OnOpen breaks Payara 7), ignoring what the client sends meanwhile. Not with a
-     * ':' in the name: see {@link #aColonInThePathIsRefusedBeforeHeraldOnPayara7}.
+     * docs/protocol.md section 5: an invalid room name is refused at the handshake, before any
+     * session opens. Not with a ':' in the name: see {@link #aColonInThePathIsRefusedBeforeHeraldOnPayara7}.
      */
     @Test
-    void anInvalidRoomNameClosesWith1008BeforeWelcome() {
+    void anInvalidRoomNameIsRefusedWith400AtTheHandshake() throws IOException {
         for (String room : new String[] {"bad!room", "r".repeat(101)}) {
-            try (WsClient client = WsClient.connect(ws("chat/" + room))) {
-                client.send(json().put("type", "publish").put("id", "early").set("data", json()));
-                assertEquals(1008, client.awaitClose(), room);
-                assertNull(client.poll(), "no welcome, no answer");
+            try (RawWebSocket ws = RawWebSocket.open(base.getPort(), wsTarget("chat/" + room, Tokens.token("rooms", USER_SCOPE)))) {
+                assertRefused(ws, 400, "bad_request");
             }
         }
     }

@@ -1,0 +1,86 @@
+package io.herald.endpoint;
+
+import jakarta.servlet.http.WebConnection;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.Session;
+import java.security.Principal;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One upgraded connection's {@link FrameHeaderLimit}, and how it closes the connection when a frame
+ * breaks it: through the WebSocket session, so that the close frame (1009 or 1002) goes out in
+ * turn with what the container is sending; without a session (none opened yet), by dropping the
+ * connection. The session is found when it opens through the handshake's principal, the one
+ * per-handshake object the containers hand from the upgrade request to the session.
+ */
+final class FrameGuard {
+
+    private static final Logger LOG = Logger.getLogger(FrameGuard.class.getName());
+
+    /** Guards whose session has not opened yet, by principal instance (equal principals are distinct handshakes). */
+    private static final Map<Principal, FrameGuard> OPENING = Collections.synchronizedMap(new IdentityHashMap<>());
+
+    private final FrameHeaderLimit limit;
+    private final Principal principal;
+    private volatile Session session;
+    private volatile WebConnection connection;
+
+    FrameGuard(long maxMessageBytes, Principal principal) {
+        this.limit = new FrameHeaderLimit(maxMessageBytes);
+        this.principal = principal;
+        if (principal != null) {
+            OPENING.put(principal, this);
+        }
+    }
+
+    /** Called as a session opens: the guard of its handshake, if any, closes through it from now on. */
+    static void opened(Session ws) {
+        Principal principal = ws.getUserPrincipal();
+        FrameGuard guard = principal == null ? null : OPENING.remove(principal);
+        if (guard != null) {
+            guard.session = ws;
+        }
+    }
+
+    void connected(WebConnection upgraded) {
+        connection = upgraded;
+    }
+
+    /** The connection is over: forget it if its session never opened. */
+    void forget() {
+        if (principal != null) {
+            OPENING.remove(principal);
+        }
+    }
+
+    /** See {@link FrameHeaderLimit#inspect}; on the first refused frame, closes the connection. */
+    int inspect(byte[] bytes, int offset, int length) {
+        int passed = limit.inspect(bytes, offset, length);
+        if (passed < length) {
+            refuse(limit.breach());
+        }
+        return passed;
+    }
+
+    private void refuse(FrameHeaderLimit.Breach breach) {
+        Session ws = session;
+        if (ws != null) {
+            if (breach == FrameHeaderLimit.Breach.UNMASKED) {
+                SessionTransport.close(ws, CloseCodes.PROTOCOL_ERROR.getCode(), "client frames must be masked");
+            } else {
+                SessionTransport.close(ws, CloseCodes.TOO_BIG.getCode(),
+                        "message over " + limit.maxMessageBytes() + " bytes");
+            }
+            return;
+        }
+        try {
+            connection.close();
+        } catch (Exception e) {
+            LOG.log(Level.FINE, e, () -> "dropping a connection that sent a refused frame failed");
+        }
+    }
+}
