@@ -1,6 +1,7 @@
 package io.herald.session;
 
 import io.herald.core.BrokerUnavailableException;
+import io.herald.core.IdempotencyConflictException;
 import io.herald.core.Publication;
 import io.herald.core.RateLimiter;
 import io.herald.protocol.ClientFrame;
@@ -121,11 +122,13 @@ public abstract sealed class ClientSession permits PushSession, ChatSession {
             connection.sendError(ErrorCode.FORBIDDEN, "not allowed to publish to " + topic, requestId, topic);
             return;
         }
-        // a retry of the same id on this connection is stored once (SPEC section 3)
-        String key = requestId == null ? null : connection.id() + "/" + requestId;
+        // a retry of the same id on this connection is stored once (docs/protocol.md, "Idempotent publish")
+        String key = requestId == null ? null : Publication.scopedKey("ws", connection.id(), requestId);
         node.publish(new Publication(topic, connection.user(), data, key)).whenComplete((message, error) -> {
             if (error == null) {
                 connection.send(new ServerFrame.Ack(requestId, topic, message.seq()));
+            } else if (error.getCause() instanceof IdempotencyConflictException conflict) {
+                connection.sendError(ErrorCode.CONFLICT, conflict.getMessage(), requestId, topic);
             } else {
                 failed("publish", error, requestId, topic);
             }
