@@ -31,6 +31,7 @@ class HeraldConfigTest {
         assertEquals(Duration.ofSeconds(60), c.idleTimeout());
         assertEquals(1000, c.historySize());
         assertEquals(Duration.ofSeconds(3600), c.historyTtl());
+        assertEquals(10_000, c.idempotencyKeys());
         assertEquals(65536, c.maxMessageBytes());
         assertEquals(1024, c.sendQueue());
         assertTrue(c.dev(), "the standalone launcher defaults to dev mode");
@@ -62,7 +63,7 @@ class HeraldConfigTest {
         "HERALD_HISTORY_TTL, 1.5", "HERALD_MAX_MESSAGE_BYTES, 99999999999", "HERALD_SEND_QUEUE, 0",
         "HERALD_ECHO, yes", "HERALD_DEV, 1", "HERALD_IDLE_TIMEOUT, 25", "HERALD_RATE, 0",
         "HERALD_MAX_SUBSCRIPTIONS, none", "HERALD_REDIS_URL, localhost:6379", "HERALD_REDIS_URL, http://redis:6379",
-        "HERALD_REDIS_URL, redis://",
+        "HERALD_REDIS_URL, redis://", "HERALD_IDEMPOTENCY_KEYS, 0",
     })
     void aBadValueStopsStartUpNamingTheSetting(String name, String value) {
         ConfigException e = assertThrows(ConfigException.class,
