@@ -140,13 +140,14 @@ public final class RedisBroker implements Broker {
     public CompletionStage<Message> publish(Publication p) {
         String topic = p.topic();
         String key = p.idempotencyKey();
+        String fingerprint = key == null ? "" : IdempotencyRecord.fingerprint(p);
         String[] keys = {Keys.meta(topic), Keys.log(topic), Keys.idempotency(topic), Keys.idempotencyOrder(topic)};
         return publish.<String>run(commands, keys, Ids.epoch(), ids.next(), p.from(), String.valueOf(p.from().length()),
                 p.data(), String.valueOf(options.historySize()), String.valueOf(historyTtlMillis),
                 String.valueOf(metaTtlMillis), key == null ? "0" : "1", key == null ? "" : key,
-                key == null ? "" : IdempotencyRecord.fingerprint(p), String.valueOf(IDEMPOTENCY_WINDOW.toMillis()),
-                String.valueOf(options.idempotencyKeys()), topic, Keys.CHANNEL)
-                .thenApply(text -> Wire.published(text, p));
+                fingerprint, String.valueOf(IDEMPOTENCY_WINDOW.toMillis()), String.valueOf(options.idempotencyKeys()),
+                topic, Keys.CHANNEL)
+                .thenApply(text -> Wire.published(text, p, fingerprint));
     }
 
     @Override

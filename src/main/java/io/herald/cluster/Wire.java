@@ -63,12 +63,15 @@ final class Wire {
      * idempotency key was used before, {@code k} and that key's record (time, seq, id, fingerprint
      * on lines of their own), which answers {@code p} as the first message or a conflict.
      *
+     * @param fingerprint {@link IdempotencyRecord#fingerprint} of {@code p}
      * @throws io.herald.core.IdempotencyConflictException if the key was used for other data
      */
-    static Message published(String text, Publication p) {
+    static Message published(String text, Publication p, String fingerprint) {
         if (text.startsWith("k\n")) {
             String[] parts = text.split("\n", 5);
-            return new IdempotencyRecord(Long.parseLong(parts[2]), parts[3], Long.parseLong(parts[1]), parts[4]).answer(p);
+            IdempotencyRecord first = new IdempotencyRecord(Long.parseLong(parts[2]), parts[3], Long.parseLong(parts[1]),
+                    parts[4]);
+            return first.answer(p, fingerprint);
         }
         return ((Published) decode(text)).message();
     }

@@ -16,8 +16,9 @@ public record IdempotencyRecord(long seq, String id, long time, String fingerpri
 
     private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
 
-    public static IdempotencyRecord of(Message first, Publication publication) {
-        return new IdempotencyRecord(first.seq(), first.id(), first.time(), fingerprint(publication));
+    /** @param fingerprint {@link #fingerprint(Publication)} of the publication that made {@code first} */
+    public static IdempotencyRecord of(Message first, String fingerprint) {
+        return new IdempotencyRecord(first.seq(), first.id(), first.time(), fingerprint);
     }
 
     /**
@@ -40,10 +41,11 @@ public record IdempotencyRecord(long seq, String id, long time, String fingerpri
      * The answer to {@code retry}, made under this record's key: the first message, rebuilt from what
      * was kept and from the retry, whose {@code from} and {@code data} are the first's.
      *
+     * @param retryFingerprint {@link #fingerprint(Publication)} of {@code retry}
      * @throws IdempotencyConflictException if the retry's {@code from} or {@code data} differ
      */
-    public Message answer(Publication retry) {
-        if (!fingerprint.equals(fingerprint(retry))) {
+    public Message answer(Publication retry, String retryFingerprint) {
+        if (!fingerprint.equals(retryFingerprint)) {
             throw new IdempotencyConflictException(retry.topic());
         }
         return new Message(retry.topic(), seq, id, time, retry.from(), retry.data());

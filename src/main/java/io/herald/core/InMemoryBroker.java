@@ -39,8 +39,11 @@ public final class InMemoryBroker implements Broker {
 
     @Override
     public CompletionStage<Message> publish(Publication publication) {
+        // hashed before the topic's lock is taken: other publishers to the topic need not wait for it
+        String fingerprint = publication.idempotencyKey() == null ? null : IdempotencyRecord.fingerprint(publication);
         try {
-            return CompletableFuture.completedFuture(withLog(publication.topic(), log -> log.append(publication)));
+            return CompletableFuture.completedFuture(withLog(publication.topic(),
+                    log -> log.append(publication, fingerprint)));
         } catch (IdempotencyConflictException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -177,13 +180,14 @@ public final class InMemoryBroker implements Broker {
             this.topic = topic;
         }
 
-        Message append(Publication p) {
+        /** @param fingerprint of {@code p}, if it has an idempotency key */
+        Message append(Publication p, String fingerprint) {
             long now = clock.millis();
             String key = p.idempotencyKey();
             if (key != null) {
                 IdempotencyRecord earlier = idempotent.get(key);
                 if (earlier != null) {
-                    return earlier.answer(p);
+                    return earlier.answer(p, fingerprint);
                 }
             }
             Message message = new Message(topic, ++latest, ids.next(), now, p.from(), p.data());
@@ -193,7 +197,7 @@ public final class InMemoryBroker implements Broker {
                 history.removeFirst();
             }
             if (key != null) {
-                idempotent.put(key, IdempotencyRecord.of(message, p));
+                idempotent.put(key, IdempotencyRecord.of(message, fingerprint));
                 if (idempotent.size() > idempotencyKeys) {
                     Iterator<IdempotencyRecord> oldest = idempotent.values().iterator();
                     oldest.next();

@@ -14,9 +14,8 @@ final class Publishing {
     }
 
     /**
-     * Checks, in the order of docs/protocol.md section 6 (401, 400, 403, 413), then publishes as the
-     * caller: {@code from} is its {@code sub}, and its idempotency key is its own (409 if it reuses
-     * one for other data).
+     * Checks (401, 400, 403, 413, in that order), then publishes as the caller: {@code from} is its
+     * {@code sub}, and its idempotency key is its own (409 if it reuses one for other data).
      */
     static void publish(String authorization, String topic, String idempotencyKey, InputStream body,
                         AsyncResponse response) {
