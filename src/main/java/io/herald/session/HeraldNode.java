@@ -164,7 +164,8 @@ public final class HeraldNode implements AutoCloseable {
 
     /**
      * Publishes on behalf of the application in-process (Herald, CDI): {@code from} is
-     * {@value #SERVER_USER}, which no API caller gets (docs/protocol.md section 2).
+     * {@value #SERVER_USER}. REST callers publish as their token's {@code sub} instead, through
+     * {@link #publishAs} (docs/protocol.md section 2, {@code from}).
      *
      * @see #publishAs
      */
