@@ -34,7 +34,7 @@ export interface MessageFrame<T = unknown> {
   id: string;
   /** Epoch milliseconds when stored. */
   time: number;
-  /** The publishing user; `"server"` for REST and Java publishes. */
+  /** The publishing user (for REST, the token's `sub`); `"server"` for the Java API. */
   from: string;
   data: T;
 }
@@ -162,7 +162,7 @@ export interface Subscription {
 
 /**
  * A server `error` (its `code` is the server's: `bad_request`, `forbidden`, `rate_limited`,
- * `too_many_subscriptions`, `unavailable`, `internal`) or a client-side failure: `timeout`,
+ * `too_many_subscriptions`, `conflict`, `unavailable`, `internal`) or a client-side failure: `timeout`,
  * `disconnected`, `closed`, `closed_by_server`, `token_expired`, `token_failed`,
  * `handshake_failed` (3 tries in a row closed before opening; the client goes on trying),
  * `connection_refused`, `unsubscribed`.

@@ -75,7 +75,7 @@ const DEFAULTS = Object.freeze({
  * @property {number} seq   position in the topic, from 1, no gaps (within one epoch)
  * @property {string} id    the message's id, assigned by Herald
  * @property {number} time  epoch milliseconds when stored
- * @property {string} from  the publishing user, `"server"` for REST and Java publishes
+ * @property {string} from  the publishing user (for REST, the token's `sub`); `"server"` for the Java API
  * @property {*} data
  *
  * @typedef {object} AckFrame

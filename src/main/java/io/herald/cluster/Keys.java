@@ -23,8 +23,14 @@ final class Keys {
         return PREFIX + "{" + topic + "}:log";
     }
 
-    static String idempotency(String topic, String key) {
-        return PREFIX + "{" + topic + "}:idem:" + key;
+    /** The topic's idempotency records, by key (see publish.lua). */
+    static String idempotency(String topic) {
+        return PREFIX + "{" + topic + "}:idem";
+    }
+
+    /** The topic's idempotency keys by seq, oldest first, for expiry and the bound on their number. */
+    static String idempotencyOrder(String topic) {
+        return PREFIX + "{" + topic + "}:idem-order";
     }
 
     /** Must agree with heartbeat.lua, which builds the presence keys of dead nodes' topics itself. */

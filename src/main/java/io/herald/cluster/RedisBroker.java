@@ -3,6 +3,7 @@ package io.herald.cluster;
 import io.herald.core.Broker;
 import io.herald.core.BrokerUnavailableException;
 import io.herald.core.HistoryPage;
+import io.herald.core.IdempotencyRecord;
 import io.herald.core.Ids;
 import io.herald.core.Message;
 import io.herald.core.Publication;
@@ -58,8 +59,9 @@ public final class RedisBroker implements Broker {
      * @param url the Redis URL ({@code HERALD_REDIS_URL})
      * @param node this node's name; the process adds a random part, so that a restarted node is a
      *     new instance to the others
+     * @param idempotencyKeys the most idempotency keys kept per topic; the oldest go first
      */
-    public record Options(String url, String node, int historySize, Duration historyTtl) {
+    public record Options(String url, String node, int historySize, Duration historyTtl, int idempotencyKeys) {
     }
 
     private final Options options;
@@ -138,12 +140,14 @@ public final class RedisBroker implements Broker {
     public CompletionStage<Message> publish(Publication p) {
         String topic = p.topic();
         String key = p.idempotencyKey();
-        String[] keys = {Keys.meta(topic), Keys.log(topic), Keys.idempotency(topic, key == null ? "" : key)};
+        String fingerprint = key == null ? "" : IdempotencyRecord.fingerprint(p);
+        String[] keys = {Keys.meta(topic), Keys.log(topic), Keys.idempotency(topic), Keys.idempotencyOrder(topic)};
         return publish.<String>run(commands, keys, Ids.epoch(), ids.next(), p.from(), String.valueOf(p.from().length()),
                 p.data(), String.valueOf(options.historySize()), String.valueOf(historyTtlMillis),
-                String.valueOf(metaTtlMillis), key == null ? "0" : "1", String.valueOf(IDEMPOTENCY_WINDOW.toMillis()),
+                String.valueOf(metaTtlMillis), key == null ? "0" : "1", key == null ? "" : key,
+                fingerprint, String.valueOf(IDEMPOTENCY_WINDOW.toMillis()), String.valueOf(options.idempotencyKeys()),
                 topic, Keys.CHANNEL)
-                .thenApply(text -> ((Wire.Published) Wire.decode(text)).message());
+                .thenApply(text -> Wire.published(text, p, fingerprint));
     }
 
     @Override

@@ -1,11 +1,13 @@
 package io.herald.cluster;
 
+import io.herald.core.IdempotencyRecord;
 import io.herald.core.Message;
 import io.herald.core.PresenceChange;
+import io.herald.core.Publication;
 import java.util.List;
 
 /**
- * The text the Lua scripts publish on the fan-out channel (and keep under idempotency keys).
+ * The text the Lua scripts publish on the fan-out channel, and publish.lua's answer.
  * Plain lines, not JSON: the scripts build it by concatenation, and {@code data} stays the exact
  * JSON text the publisher sent, never parsed and re-encoded on the way.
  *
@@ -54,6 +56,24 @@ final class Wire {
         Message message = new Message(parts[1], Long.parseLong(parts[3]), parts[4], Long.parseLong(parts[5]),
                 rest.substring(0, fromLength), rest.substring(fromLength));
         return new Published(message, parts[2]);
+    }
+
+    /**
+     * What publish.lua answers to {@code p}: the message it published, or, when {@code p}'s
+     * idempotency key was used before, {@code k} and that key's record (time, seq, id, fingerprint
+     * on lines of their own), which answers {@code p} as the first message or a conflict.
+     *
+     * @param fingerprint {@link IdempotencyRecord#fingerprint} of {@code p}
+     * @throws io.herald.core.IdempotencyConflictException if the key was used for other data
+     */
+    static Message published(String text, Publication p, String fingerprint) {
+        if (text.startsWith("k\n")) {
+            String[] parts = text.split("\n", 5);
+            IdempotencyRecord first = new IdempotencyRecord(Long.parseLong(parts[2]), parts[3], Long.parseLong(parts[1]),
+                    parts[4]);
+            return first.answer(p, fingerprint);
+        }
+        return ((Published) decode(text)).message();
     }
 
     /** A message as read.lua lists it: seq, id, time, from, data from {@code offset} on. */

@@ -1,7 +1,8 @@
 package io.herald.config;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 /**
  * The process's file-descriptor limit, which bounds connections: each WebSocket holds one. Past
@@ -15,10 +16,19 @@ final class FileDescriptors {
     private FileDescriptors() {
     }
 
-    /** The limit, or -1 where the JVM cannot tell (not a Unix). */
+    /**
+     * The limit, or -1 where the JVM cannot tell (not a Unix). Read as the platform MBean's
+     * attribute rather than through {@code com.sun.management}, which WildFly hides from
+     * deployments (the WAR failed to deploy there).
+     */
     static long limit() {
-        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : -1;
+        try {
+            return ManagementFactory.getPlatformMBeanServer().getAttribute(
+                    new ObjectName(ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME), "MaxFileDescriptorCount")
+                    instanceof Long max ? max : -1;
+        } catch (JMException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /**

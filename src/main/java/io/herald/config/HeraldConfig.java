@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param dev dev mode: see SPEC section 5; never on in a WAR
  * @param echo whether {@code /ws/echo} is served
  * @param security tokens, origins and TLS (SPEC section 5)
+ * @param idempotencyKeys the most idempotency keys a topic keeps (docs/protocol.md, "Idempotent
+ *     publish"): past it the oldest are forgotten before their 5 minutes
  * @param redisUrl null for a single node with an in-memory broker; else the Redis every node shares
  */
 public record HeraldConfig(
@@ -21,6 +23,7 @@ public record HeraldConfig(
         Duration idleTimeout,
         int historySize,
         Duration historyTtl,
+        int idempotencyKeys,
         int maxMessageBytes,
         int sendQueue,
         int rate,
@@ -55,6 +58,7 @@ public record HeraldConfig(
         }
         int historySize = r.integer("HERALD_HISTORY_SIZE", 1000, 1, 1_000_000);
         Duration historyTtl = Duration.ofSeconds(r.integer("HERALD_HISTORY_TTL", 3600, 1, 30 * 24 * 3600));
+        int idempotencyKeys = r.integer("HERALD_IDEMPOTENCY_KEYS", 10_000, 1, 1_000_000);
         int maxMessageBytes = r.integer("HERALD_MAX_MESSAGE_BYTES", 65536, 256, ECHO_MAX_BYTES);
         int sendQueue = r.integer("HERALD_SEND_QUEUE", 1024, 1, 1_000_000);
         int rate = r.integer("HERALD_RATE", 50, 1, 1_000_000);
@@ -80,9 +84,9 @@ public record HeraldConfig(
         boolean echo = r.bool("HERALD_ECHO", dev);
         SecuritySettings security = SecuritySettings.load(r, dev);
         String redisUrl = r.redisUrl("HERALD_REDIS_URL");
-        return new HeraldConfig(host, port, node, heartbeat, idleTimeout, historySize, historyTtl, maxMessageBytes,
-                sendQueue, rate, rateBurst, maxSubscriptions, maxConnections, maxConnectionsPerUser, sendQueueBytes, dev, echo,
-                security, redisUrl);
+        return new HeraldConfig(host, port, node, heartbeat, idleTimeout, historySize, historyTtl, idempotencyKeys,
+                maxMessageBytes, sendQueue, rate, rateBurst, maxSubscriptions, maxConnections, maxConnectionsPerUser,
+                sendQueueBytes, dev, echo, security, redisUrl);
     }
 
     private static String hostName() {

@@ -25,18 +25,28 @@ public final class InMemoryBroker implements Broker {
     private final ConcurrentHashMap<String, TopicLog> topics = new ConcurrentHashMap<>();
     private final int historySize;
     private final long historyTtlMillis;
+    private final int idempotencyKeys;
     private final Clock clock;
     private final Ids ids = new Ids();
 
-    public InMemoryBroker(int historySize, Duration historyTtl, Clock clock) {
+    /** @param idempotencyKeys the most idempotency keys kept per topic; the oldest go first */
+    public InMemoryBroker(int historySize, Duration historyTtl, int idempotencyKeys, Clock clock) {
         this.historySize = historySize;
         this.historyTtlMillis = historyTtl.toMillis();
+        this.idempotencyKeys = idempotencyKeys;
         this.clock = clock;
     }
 
     @Override
     public CompletionStage<Message> publish(Publication publication) {
-        return CompletableFuture.completedFuture(withLog(publication.topic(), log -> log.append(publication)));
+        // hashed before the topic's lock is taken: other publishers to the topic need not wait for it
+        String fingerprint = publication.idempotencyKey() == null ? null : IdempotencyRecord.fingerprint(publication);
+        try {
+            return CompletableFuture.completedFuture(withLog(publication.topic(),
+                    log -> log.append(publication, fingerprint)));
+        } catch (IdempotencyConflictException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override
@@ -107,6 +117,17 @@ public final class InMemoryBroker implements Broker {
         return topics.size();
     }
 
+    /** Idempotency keys a topic holds now (for tests of their bound). */
+    int idempotencyKeyCount(String topic) {
+        TopicLog log = topics.get(topic);
+        if (log == null) {
+            return 0;
+        }
+        synchronized (log) {
+            return log.idempotent.size();
+        }
+    }
+
     @Override
     public void close() {
         topics.clear();
@@ -146,7 +167,8 @@ public final class InMemoryBroker implements Broker {
         final String topic;
         final String epoch = Ids.epoch();
         final ArrayDeque<Stored> history = new ArrayDeque<>();
-        final LinkedHashMap<String, Stored> idempotent = new LinkedHashMap<>();
+        /** Oldest first: what expires, or goes when the topic holds too many, comes first. */
+        final LinkedHashMap<String, IdempotencyRecord> idempotent = new LinkedHashMap<>();
         final Map<String, Set<String>> present = new HashMap<>();
         final CopyOnWriteArrayList<TopicListener> listeners = new CopyOnWriteArrayList<>();
         final SerialDispatcher dispatcher = new SerialDispatcher();
@@ -158,13 +180,14 @@ public final class InMemoryBroker implements Broker {
             this.topic = topic;
         }
 
-        Message append(Publication p) {
+        /** @param fingerprint of {@code p}, if it has an idempotency key */
+        Message append(Publication p, String fingerprint) {
             long now = clock.millis();
             String key = p.idempotencyKey();
             if (key != null) {
-                Stored earlier = idempotent.get(key);
+                IdempotencyRecord earlier = idempotent.get(key);
                 if (earlier != null) {
-                    return earlier.message();
+                    return earlier.answer(p, fingerprint);
                 }
             }
             Message message = new Message(topic, ++latest, ids.next(), now, p.from(), p.data());
@@ -174,7 +197,12 @@ public final class InMemoryBroker implements Broker {
                 history.removeFirst();
             }
             if (key != null) {
-                idempotent.put(key, stored);
+                idempotent.put(key, IdempotencyRecord.of(message, fingerprint));
+                if (idempotent.size() > idempotencyKeys) {
+                    Iterator<IdempotencyRecord> oldest = idempotent.values().iterator();
+                    oldest.next();
+                    oldest.remove();
+                }
             }
             dispatch(() -> listeners.forEach(l -> l.onMessage(message)));
             return message;
@@ -230,8 +258,8 @@ public final class InMemoryBroker implements Broker {
                 history.removeFirst();
             }
             long window = IDEMPOTENCY_WINDOW.toMillis();
-            Iterator<Stored> it = idempotent.values().iterator();
-            while (it.hasNext() && now - it.next().storedAt() > window) {
+            Iterator<IdempotencyRecord> it = idempotent.values().iterator();
+            while (it.hasNext() && now - it.next().time() > window) {
                 it.remove();
             }
         }

@@ -13,6 +13,7 @@ public enum ErrorCode {
     UNAUTHORIZED,
     TOO_LARGE,
     UNAVAILABLE,
+    CONFLICT,
     INTERNAL;
 
     private final String wire = name().toLowerCase(Locale.ROOT);

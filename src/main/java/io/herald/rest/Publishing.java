@@ -13,7 +13,10 @@ final class Publishing {
     private Publishing() {
     }
 
-    /** Checks, in SPEC's order of answers (401, 400, 403, 413), then publishes as the server. */
+    /**
+     * Checks (401, 400, 403, 413, in that order), then publishes as the caller: {@code from} is its
+     * {@code sub}, and its idempotency key is its own (409 if it reuses one for other data).
+     */
     static void publish(String authorization, String topic, String idempotencyKey, InputStream body,
                         AsyncResponse response) {
         HeraldNode node = HeraldNode.current();
@@ -27,7 +30,7 @@ final class Publishing {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 256)) {
             throw new ApiException(400, ErrorCode.BAD_REQUEST, "Idempotency-Key must be 1-256 characters");
         }
-        Requests.answer(response, node.publishAsServer(topic, data, idempotencyKey),
+        Requests.answer(response, node.publishAs(caller.user(), topic, data, idempotencyKey),
                 message -> Response.accepted(node.codec().publishedBody(message)).build());
     }
 }

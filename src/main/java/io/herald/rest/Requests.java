@@ -1,6 +1,7 @@
 package io.herald.rest;
 
 import io.herald.core.BrokerUnavailableException;
+import io.herald.core.IdempotencyConflictException;
 import io.herald.core.TopicNames;
 import io.herald.security.AuthenticationException;
 import io.herald.security.HandshakeRequest;
@@ -87,8 +88,9 @@ final class Requests {
     }
 
     /**
-     * Answers {@code response} when {@code stage} completes: with {@code ok}, or 503 when the
-     * broker is unreachable or slower than {@value #BACKEND_TIMEOUT_SECONDS} s.
+     * Answers {@code response} when {@code stage} completes: with {@code ok}, 409 for an idempotency
+     * key reused for other data, or 503 when the broker is unreachable or slower than
+     * {@value #BACKEND_TIMEOUT_SECONDS} s.
      */
     static <T> void answer(AsyncResponse response, CompletionStage<T> stage, Function<T, jakarta.ws.rs.core.Response> ok) {
         response.setTimeout(BACKEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -100,9 +102,13 @@ final class Requests {
                 return;
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            response.resume(cause instanceof BrokerUnavailableException
-                    ? ErrorResponses.json(503, ErrorCode.UNAVAILABLE, cause.getMessage())
-                    : cause);
+            if (cause instanceof BrokerUnavailableException) {
+                response.resume(ErrorResponses.json(503, ErrorCode.UNAVAILABLE, cause.getMessage()));
+            } else if (cause instanceof IdempotencyConflictException) {
+                response.resume(ErrorResponses.json(409, ErrorCode.CONFLICT, cause.getMessage()));
+            } else {
+                response.resume(cause);
+            }
         });
     }
 }

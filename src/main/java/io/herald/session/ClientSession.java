@@ -116,8 +116,8 @@ public abstract sealed class ClientSession permits PushSession, ChatSession {
             connection.sendError(ErrorCode.FORBIDDEN, "not allowed to publish to " + topic, requestId, topic);
             return;
         }
-        // a retry of the same id on this connection is stored once (SPEC section 3)
-        String key = requestId == null ? null : connection.id() + "/" + requestId;
+        // a retry of the same id on this connection is stored once (docs/protocol.md, "Idempotent publish")
+        String key = requestId == null ? null : Publication.scopedKey("ws", connection.id(), requestId);
         node.publish(new Publication(topic, connection.user(), data, key)).whenComplete((message, error) -> {
             if (error == null) {
                 connection.send(new ServerFrame.Ack(requestId, topic, message.seq()));

@@ -1,6 +1,7 @@
 package io.herald.session;
 
 import io.herald.core.BrokerUnavailableException;
+import io.herald.core.IdempotencyConflictException;
 import io.herald.core.Outbox;
 import io.herald.core.Transport;
 import io.herald.protocol.ErrorCode;
@@ -148,11 +149,16 @@ public final class Connection implements Outbox.Listener {
         return outbox.weight();
     }
 
-    /** Answers a request that the broker could not serve: {@code unavailable} if it is away, else {@code internal}. */
+    /**
+     * Answers a request that the broker could not serve: {@code unavailable} if it is away,
+     * {@code conflict} for an idempotency key reused with other data, else {@code internal}.
+     */
     void failed(String what, Throwable error, String requestId, String topic) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof BrokerUnavailableException) {
             sendError(ErrorCode.UNAVAILABLE, cause.getMessage(), requestId, topic);
+        } else if (cause instanceof IdempotencyConflictException) {
+            sendError(ErrorCode.CONFLICT, cause.getMessage(), requestId, topic);
         } else {
             LOG.log(Level.SEVERE, cause, () -> this + ": " + what + " on " + topic + " failed");
             sendError(ErrorCode.INTERNAL, what + " failed on the server", requestId, topic);

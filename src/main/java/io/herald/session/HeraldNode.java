@@ -39,7 +39,7 @@ import java.util.logging.Logger;
 public final class HeraldNode implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(HeraldNode.class.getName());
-    /** The {@code from} of messages the application publishes through REST or CDI. */
+    /** The {@code from} of messages the application publishes in-process (Herald, CDI). */
     public static final String SERVER_USER = "server";
 
     /**
@@ -105,9 +105,10 @@ public final class HeraldNode implements AutoCloseable {
     private static Broker openBroker(HeraldConfig config, ScheduledExecutorService housekeeping) {
         if (config.redisUrl() != null) {
             return new RedisBroker(new RedisBroker.Options(config.redisUrl(), config.node(), config.historySize(),
-                    config.historyTtl()));
+                    config.historyTtl(), config.idempotencyKeys()));
         }
-        InMemoryBroker memory = new InMemoryBroker(config.historySize(), config.historyTtl(), Clock.systemUTC());
+        InMemoryBroker memory = new InMemoryBroker(config.historySize(), config.historyTtl(), config.idempotencyKeys(),
+                Clock.systemUTC());
         long sweepEvery = Math.max(1, Math.min(60, config.historyTtl().toSeconds()));
         housekeeping.scheduleWithFixedDelay(memory::sweep, sweepEvery, sweepEvery, TimeUnit.SECONDS);
         return memory;
@@ -162,18 +163,31 @@ public final class HeraldNode implements AutoCloseable {
     }
 
     /**
-     * Publishes on behalf of the application (REST, CDI): {@code from} is {@value #SERVER_USER}.
+     * Publishes on behalf of the application in-process (Herald, CDI): {@code from} is
+     * {@value #SERVER_USER}. REST callers publish as their token's {@code sub} instead, through
+     * {@link #publishAs} (docs/protocol.md section 2, {@code from}).
      *
-     * @param data JSON text
-     * @param idempotencyKey null, or a key under which a retry within 5 minutes gets the first result
-     * @throws IllegalArgumentException if the topic name is not valid
+     * @see #publishAs
      */
     public CompletionStage<Message> publishAsServer(String topic, String data, String idempotencyKey) {
+        return publishAs(SERVER_USER, topic, data, idempotencyKey);
+    }
+
+    /**
+     * Publishes as {@code user}, an API caller's {@code sub}, which is the message's {@code from}.
+     *
+     * @param data JSON text
+     * @param idempotencyKey null, or a key of {@code user}'s under which a retry within 5 minutes
+     *     gets the first result; another publisher's same key is another key (docs/protocol.md,
+     *     "Idempotent publish")
+     * @throws IllegalArgumentException if the topic name is not valid
+     */
+    public CompletionStage<Message> publishAs(String user, String topic, String data, String idempotencyKey) {
         if (!TopicNames.isValidTopic(topic)) {
             throw new IllegalArgumentException(TopicNames.RULE);
         }
-        return publish(new Publication(topic, SERVER_USER, data,
-                idempotencyKey == null ? null : "api/" + idempotencyKey));
+        return publish(new Publication(topic, user, data,
+                idempotencyKey == null ? null : Publication.scopedKey("api", user, idempotencyKey)));
     }
 
     /** Reads a topic's history: messages after {@code since}, at most {@code limit}. */

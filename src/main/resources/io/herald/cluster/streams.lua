@@ -7,17 +7,20 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
--- The stream's epoch, fixed on first use. A missing meta hash means the stream was lost (expired,
--- or Redis restarted empty): a new epoch starts at seq 0, and any orphaned history goes with it.
+-- The stream's epoch, fixed on first use, and true if that is now. A missing meta hash means the
+-- stream was lost (expired, or Redis restarted empty): a new epoch starts at seq 0, and any orphaned
+-- history goes with it.
 local function open(meta, log, candidate, meta_ttl_ms)
   local epoch = redis.call('HGET', meta, 'epoch')
+  local fresh = false
   if not epoch then
     redis.call('DEL', log)
     redis.call('HSET', meta, 'epoch', candidate, 'seq', 0)
     epoch = candidate
+    fresh = true
   end
   redis.call('PEXPIRE', meta, meta_ttl_ms)
-  return epoch
+  return epoch, fresh
 end
 
 local function seq_of(id)

@@ -12,6 +12,7 @@ import io.herald.core.Broker;
 import io.herald.core.BrokerContractTest;
 import io.herald.core.BrokerUnavailableException;
 import io.herald.core.HistoryPage;
+import io.herald.core.IdempotencyConflictException;
 import io.herald.core.Message;
 import io.herald.core.PresenceChange;
 import io.herald.core.Publication;
@@ -50,8 +51,42 @@ class RedisBrokerTest extends BrokerContractTest {
     }
 
     @Override
-    protected Broker create(int historySize, Duration historyTtl) {
-        return new RedisBroker(new RedisBroker.Options(redis.url(), "test", historySize, historyTtl));
+    protected Broker create(int historySize, Duration historyTtl, int idempotencyKeys) {
+        return new RedisBroker(new RedisBroker.Options(redis.url(), "test", historySize, historyTtl, idempotencyKeys));
+    }
+
+    /** Records and their order must agree: a key in one and not the other would never go. */
+    @Override
+    protected long idempotencyKeyCount(Broker broker, String topic) {
+        return redis.call(c -> {
+            long records = c.hlen(Keys.idempotency(topic));
+            assertEquals(records, c.zcard(Keys.idempotencyOrder(topic)), "records and their order agree");
+            return records;
+        });
+    }
+
+    /** Redis' own count of its memory, against what it was when the measure began. */
+    @Override
+    protected Retention retention(Broker broker) {
+        long before = usedMemory();
+        return new Retention() {
+            @Override
+            public void published(String data) {
+                // Redis is asked what it holds; the data need not be followed
+            }
+
+            @Override
+            public long heldBytes() {
+                return usedMemory() - before;
+            }
+        };
+    }
+
+    private static long usedMemory() {
+        String info = redis.call(c -> c.info("memory"));
+        return info.lines().filter(line -> line.startsWith("used_memory:"))
+                .mapToLong(line -> Long.parseLong(line.substring("used_memory:".length()).trim()))
+                .findFirst().orElseThrow();
     }
 
     /**
@@ -81,6 +116,24 @@ class RedisBrokerTest extends BrokerContractTest {
         Broker other = open(5, Duration.ofSeconds(60));
         Message first = join(broker().publish(new Publication("t", "alice", "1", "api/k")));
         assertEquals(first, join(other.publish(new Publication("t", "alice", "1", "api/k"))));
+        CompletionException conflict = assertThrows(CompletionException.class,
+                () -> join(other.publish(new Publication("t", "alice", "2", "api/k"))));
+        assertInstanceOf(IdempotencyConflictException.class, conflict.getCause());
+    }
+
+    @Test
+    void idempotencyRecordsExpireWithTheWindowAndHoldNoMessage() {
+        String data = "\"" + "x".repeat(10_000) + "\"";
+        Message first = join(broker().publish(new Publication("t", "alice", data, "k")));
+        redis.run(c -> {
+            for (String key : List.of(Keys.idempotency("t"), Keys.idempotencyOrder("t"))) {
+                long ttl = c.pttl(key);
+                assertTrue(ttl > 0 && ttl <= Broker.IDEMPOTENCY_WINDOW.toMillis(), key + " expires within the window: " + ttl);
+            }
+            String record = c.hget(Keys.idempotency("t"), "k");
+            assertTrue(record.contains(first.id()), record);
+            assertTrue(record.length() < 100, "a record of a 10 KB message is " + record.length() + " characters");
+        });
     }
 
     @Test

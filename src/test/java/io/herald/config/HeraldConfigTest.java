@@ -31,6 +31,7 @@ class HeraldConfigTest {
         assertEquals(Duration.ofSeconds(60), c.idleTimeout());
         assertEquals(1000, c.historySize());
         assertEquals(Duration.ofSeconds(3600), c.historyTtl());
+        assertEquals(10_000, c.idempotencyKeys());
         assertEquals(65536, c.maxMessageBytes());
         assertEquals(1024, c.sendQueue());
         assertEquals(4 * 1024 * 1024, c.sendQueueBytes());
@@ -77,6 +78,7 @@ class HeraldConfigTest {
         "HERALD_ECHO, yes", "HERALD_DEV, 1", "HERALD_IDLE_TIMEOUT, 25", "HERALD_RATE, 0",
         "HERALD_MAX_SUBSCRIPTIONS, none", "HERALD_REDIS_URL, localhost:6379", "HERALD_REDIS_URL, http://redis:6379",
         "HERALD_REDIS_URL, redis://", "HERALD_SEND_QUEUE_BYTES, 1000", "HERALD_MAX_CONNECTIONS_PER_USER, 0",
+        "HERALD_IDEMPOTENCY_KEYS, 0",
     })
     void aBadValueStopsStartUpNamingTheSetting(String name, String value) {
         ConfigException e = assertThrows(ConfigException.class,

@@ -330,7 +330,7 @@ class HeraldWarIT {
     // ---- REST API
 
     @Test
-    void aRestPublishIsAcceptedAndReachesWebSocketSubscribersFromServer() throws Exception {
+    void aRestPublishIsAcceptedAndReachesWebSocketSubscribersFromTheCaller() throws Exception {
         try (WsClient subscriber = push()) {
             subscriber.subscribe("rest.publish").next("subscribed");
             HttpResponse<String> response = post("/api/topics/rest.publish/messages", "{\"price\":10.50}");
@@ -344,7 +344,7 @@ class HeraldWarIT {
             JsonNode message = subscriber.next("message");
             assertEquals(accepted.path("id"), message.path("id"));
             assertEquals(1, message.path("seq").asLong());
-            assertEquals("server", message.path("from").asText());
+            assertEquals("backend", message.path("from").asText(), "the caller's sub");
             assertEquals("10.50", message.path("data").path("price").decimalValue().toPlainString());
         }
     }
@@ -363,7 +363,7 @@ class HeraldWarIT {
         assertEquals("message", messages.get(0).path("type").asText());
         assertEquals(3, messages.get(0).path("seq").asLong());
         assertEquals(3, messages.get(0).path("data").path("n").asInt());
-        assertEquals("server", messages.get(0).path("from").asText());
+        assertEquals("backend", messages.get(0).path("from").asText());
         assertEquals(4, messages.get(1).path("seq").asLong());
         assertEquals(5, WsClient.parse(get("/api/topics/rest.history/messages").body()).path("messages").size());
     }
@@ -379,7 +379,7 @@ class HeraldWarIT {
             assertEquals("user:carol", WsClient.parse(response.body()).path("topic").asText());
             JsonNode message = tab.next("message");
             assertEquals("user:carol", message.path("topic").asText());
-            assertEquals("server", message.path("from").asText());
+            assertEquals("backend", message.path("from").asText());
             assertEquals("hi", message.path("data").path("note").asText());
         }
     }

@@ -2,6 +2,9 @@ package io.herald.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -11,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,8 +32,26 @@ public abstract class BrokerContractTest {
     protected static final Duration WAIT = Duration.ofSeconds(20);
     private final List<Broker> opened = new ArrayList<>();
 
-    /** A new broker keeping {@code historySize} messages per topic for {@code historyTtl}. */
-    protected abstract Broker create(int historySize, Duration historyTtl);
+    /**
+     * A new broker keeping {@code historySize} messages per topic for {@code historyTtl}, and at
+     * most {@code idempotencyKeys} idempotency keys per topic.
+     */
+    protected abstract Broker create(int historySize, Duration historyTtl, int idempotencyKeys);
+
+    /** The idempotency keys {@code broker} holds for {@code topic}, counted in its store. */
+    protected abstract long idempotencyKeyCount(Broker broker, String topic);
+
+    /** Starts measuring how much of the data published from now on {@code broker} holds. */
+    protected abstract Retention retention(Broker broker);
+
+    /** How much published data a broker holds: see {@link #retention}. */
+    protected interface Retention {
+        /** Told of each data published, before it is. */
+        void published(String data);
+
+        /** Bytes the broker holds of what was published since the measure began. */
+        long heldBytes();
+    }
 
     /** Publishes per thread in the concurrency test. */
     protected int concurrentPublishesPerThread() {
@@ -37,7 +59,11 @@ public abstract class BrokerContractTest {
     }
 
     protected final Broker open(int historySize, Duration historyTtl) {
-        Broker broker = create(historySize, historyTtl);
+        return open(historySize, historyTtl, 10_000);
+    }
+
+    protected final Broker open(int historySize, Duration historyTtl, int idempotencyKeys) {
+        Broker broker = create(historySize, historyTtl, idempotencyKeys);
         opened.add(broker);
         return broker;
     }
@@ -62,6 +88,10 @@ public abstract class BrokerContractTest {
 
     protected Message publish(String topic, String data) {
         return join(broker().publish(new Publication(topic, "alice", data, null)));
+    }
+
+    protected Message keyed(Broker broker, String topic, String from, String data, String key) {
+        return join(broker.publish(new Publication(topic, from, data, key)));
     }
 
     protected HistoryPage read(String topic, long after) {
@@ -167,15 +197,77 @@ public abstract class BrokerContractTest {
     }
 
     @Test
-    void aRepeatedIdempotencyKeyReturnsTheFirstMessage() {
-        Message first = join(broker().publish(new Publication("t", "alice", "1", "k")));
-        Message retry = join(broker().publish(new Publication("t", "alice", "1", "k")));
-        assertEquals(first, retry);
-        assertEquals(1, read("t", 0).latestSeq());
-        Message other = join(broker().publish(new Publication("t", "alice", "2", "k2")));
+    void aRepeatedIdempotencyKeyReturnsTheFirstMessageAndStoresNothing() {
+        Recorder recorder = new Recorder();
+        join(broker().listen("t", recorder));
+        Message first = keyed(broker(), "t", "alice", "{\"n\":1}", "k");
+        Message retry = keyed(broker(), "t", "alice", "{\"n\":1}", "k");
+        assertEquals(first, retry, "the first message: same seq, id, time, from and data");
+        Message other = keyed(broker(), "t", "alice", "2", "k2");
         assertEquals(2, other.seq());
-        assertEquals(1, join(broker().publish(new Publication("u", "alice", "1", "k"))).seq(),
-                "keys are per topic");
+        assertEquals(List.of(first, other), read("t", 0).messages(), "the retry stored nothing");
+        recorder.awaitMessages(2);
+        assertEquals(List.of(1L, 2L), recorder.seqs(), "and delivered nothing");
+    }
+
+    @Test
+    void idempotencyKeysArePerTopic() {
+        Message here = keyed(broker(), "t", "alice", "1", "k");
+        Message there = keyed(broker(), "u", "alice", "1", "k");
+        assertEquals(1, there.seq());
+        assertNotEquals(here.id(), there.id());
+        assertEquals(List.of(there), read("u", 0).messages());
+    }
+
+    @Test
+    void aKeyUsedAgainForOtherDataIsAConflictAndStoresNothing() {
+        Message first = keyed(broker(), "t", "alice", "{\"n\":1}", "k");
+        CompletionException otherData = assertThrows(CompletionException.class,
+                () -> keyed(broker(), "t", "alice", "{\"n\":2}", "k"));
+        assertInstanceOf(IdempotencyConflictException.class, otherData.getCause());
+        CompletionException otherFrom = assertThrows(CompletionException.class,
+                () -> keyed(broker(), "t", "bob", "{\"n\":1}", "k"));
+        assertInstanceOf(IdempotencyConflictException.class, otherFrom.getCause());
+        assertEquals(List.of(first), read("t", 0).messages());
+        assertEquals(first, keyed(broker(), "t", "alice", "{\"n\":1}", "k"), "the key still answers its own data");
+    }
+
+    @Test
+    void aTopicKeepsAtMostItsCapOfKeysAndForgetsTheOldestFirst() {
+        int cap = 20;
+        int extra = 15;
+        Broker capped = open(5, Duration.ofSeconds(60), cap);
+        for (int i = 0; i < cap + extra; i++) {
+            keyed(capped, "t", "alice", String.valueOf(i), "k" + i);
+        }
+        assertEquals(cap, idempotencyKeyCount(capped, "t"));
+        assertEquals(extra + 1, keyed(capped, "t", "alice", String.valueOf(extra), "k" + extra).seq(),
+                "the oldest key kept still answers");
+        assertEquals(cap + extra + 1, keyed(capped, "t", "alice", String.valueOf(extra - 1), "k" + (extra - 1)).seq(),
+                "the newest key forgotten is a new publish");
+        assertEquals(cap, idempotencyKeyCount(capped, "t"));
+    }
+
+    /**
+     * The probe's case: 3,000 keyed publishes of 30 KB. History holds 10 of them; what the keys keep
+     * must not hold the rest, which would be 90 MB. The bound, a tenth of that, leaves room for
+     * the store's own overhead and still fails by far if messages were kept.
+     */
+    @Test
+    void keyedPublishesHoldNoMoreDataThanHistory() {
+        int count = 3_000;
+        int size = 30 * 1024;
+        Broker small = open(10, Duration.ofHours(1), 10_000);
+        Retention retention = retention(small);
+        for (int i = 0; i < count; i++) {
+            String data = new StringBuilder(size).append('"').append(i).append("x".repeat(size - 12)).append('"').toString();
+            retention.published(data);
+            keyed(small, "t", "alice", data, "k" + i);
+        }
+        assertEquals(count, join(small.read("t", 0, 1)).latestSeq());
+        long bound = (long) count * size / 10;
+        Awaitility.await("bytes held of " + count * (long) size + " published").atMost(WAIT)
+                .until(retention::heldBytes, held -> held <= bound);
     }
 
     @Test

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -23,8 +25,31 @@ class InMemoryBrokerTest extends BrokerContractTest {
 
     private final MutableClock clock = new MutableClock();
     @Override
-    protected Broker create(int historySize, Duration historyTtl) {
-        return new InMemoryBroker(historySize, historyTtl, clock);
+    protected Broker create(int historySize, Duration historyTtl, int idempotencyKeys) {
+        return new InMemoryBroker(historySize, historyTtl, idempotencyKeys, clock);
+    }
+
+    @Override
+    protected long idempotencyKeyCount(Broker broker, String topic) {
+        return ((InMemoryBroker) broker).idempotencyKeyCount(topic);
+    }
+
+    /** What the broker holds is what the garbage collector cannot take: data still reachable. */
+    @Override
+    protected Retention retention(Broker broker) {
+        List<WeakReference<String>> published = new ArrayList<>();
+        return new Retention() {
+            @Override
+            public void published(String data) {
+                published.add(new WeakReference<>(data));
+            }
+
+            @Override
+            public long heldBytes() {
+                System.gc();
+                return published.stream().map(WeakReference::get).filter(Objects::nonNull).mapToLong(String::length).sum();
+            }
+        };
     }
 
     private InMemoryBroker memory() {
@@ -67,5 +92,9 @@ class InMemoryBrokerTest extends BrokerContractTest {
         clock.advance(Broker.IDEMPOTENCY_WINDOW.plusSeconds(1));
         Message again = join(broker().publish(new Publication("t", "alice", "1", "k")));
         assertEquals(2, again.seq());
+        clock.advance(Broker.IDEMPOTENCY_WINDOW.plusSeconds(1));
+        assertEquals(3, join(broker().publish(new Publication("t", "alice", "other data", "k"))).seq(),
+                "after the window, other data is no conflict");
+        assertEquals(1, memory().idempotencyKeyCount("t"));
     }
 }

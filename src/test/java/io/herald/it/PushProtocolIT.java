@@ -302,6 +302,24 @@ class PushProtocolIT {
     }
 
     @Test
+    void theSameIdWithOtherDataIsAConflictAndTheFirstStaysTheOnlyOne() {
+        String topic = topic();
+        try (WsClient publisher = server.push()) {
+            publisher.publish(topic, json().put("n", 1), "p-1");
+            assertEquals(1, publisher.next("ack").get("seq").asLong());
+            publisher.publish(topic, json().put("n", 2), "p-1");
+            JsonNode error = publisher.next("error");
+            assertEquals("conflict", error.get("code").asText());
+            assertEquals("p-1", error.get("id").asText());
+            assertEquals(topic, error.get("topic").asText());
+            publisher.publish(topic, json().put("n", 1), "p-1");
+            assertEquals(1, publisher.next("ack").get("seq").asLong(), "the first data still gets the first result");
+            publisher.publish(topic, json().put("n", 3), "p-2");
+            assertEquals(2, publisher.next("ack").get("seq").asLong(), "the conflict took no seq");
+        }
+    }
+
+    @Test
     void theSameIdOnAnotherConnectionIsANewPublish() {
         String topic = topic();
         try (WsClient a = server.push(); WsClient b = server.push()) {

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.Herald;
 import io.herald.testing.HeraldServer;
+import io.herald.testing.Tokens;
 import io.herald.testing.WsClient;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -40,8 +42,20 @@ class RestApiIT {
         return "it.rest." + TOPICS.incrementAndGet();
     }
 
+    /** As the back end: {@code sub} "backend", admin. */
     private static HttpResponse<String> post(String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder request = server.api(path).POST(HttpRequest.BodyPublishers.ofString(body));
+        return send(server.api(path), body, headers);
+    }
+
+    /** As {@code user} with {@code scope}. */
+    private static HttpResponse<String> postAs(String user, String scope, String path, String body, String... headers)
+            throws Exception {
+        return send(server.api(path).setHeader("Authorization", "Bearer " + Tokens.token(user, scope)), body, headers);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request, String body, String... headers)
+            throws Exception {
+        request.POST(HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) {
             request.headers(headers);
         }
@@ -61,7 +75,7 @@ class RestApiIT {
     }
 
     @Test
-    void aRestPublishIsAcceptedWithSeqAndIdAndReachesWebSocketSubscribersFromServer() throws Exception {
+    void aRestPublishIsAcceptedWithSeqAndIdAndReachesWebSocketSubscribersFromTheCaller() throws Exception {
         String topic = topic();
         try (WsClient subscriber = server.push()) {
             subscriber.subscribe(topic).next("subscribed");
@@ -72,7 +86,7 @@ class RestApiIT {
             assertEquals(1, accepted.get("seq").asLong());
             JsonNode message = subscriber.next("message");
             assertEquals(accepted.get("id"), message.get("id"), "the same id in the answer and the delivery");
-            assertEquals("server", message.get("from").asText());
+            assertEquals("backend", message.get("from").asText(), "the caller's sub");
             assertEquals("10.50", message.get("data").get("price").decimalValue().toPlainString());
         }
     }
@@ -126,12 +140,58 @@ class RestApiIT {
     }
 
     @Test
-    void userMessagesReachEverySessionSubscribedToTheUsersTopic() throws Exception {
+    void aKeyReusedForOtherDataIs409ConflictAndStoresNothing() throws Exception {
+        String topic = topic();
+        String path = "/topics/" + topic + "/messages";
+        HttpResponse<String> first = post(path, "{\"n\":1}", "Idempotency-Key", "order-8");
+        assertEquals(202, first.statusCode(), first.body());
+        assertError(post(path, "{\"n\":2}", "Idempotency-Key", "order-8"), 409, "conflict");
+        HttpResponse<String> retry = post(path, "{\"n\":1}", "Idempotency-Key", "order-8");
+        assertEquals(202, retry.statusCode(), retry.body());
+        assertEquals(WsClient.parse(first.body()), WsClient.parse(retry.body()));
+        JsonNode history = WsClient.parse(get(path).body());
+        assertEquals(1, history.get("seq").asLong(), "the conflict stored nothing");
+        assertEquals(1, history.get("messages").get(0).get("data").get("n").asInt());
+    }
+
+    /**
+     * The probe's case: a user with {@code pub:orders.*} used the back end's key first, and the back
+     * end's publish was answered with the user's message and never stored. Each caller's key is its
+     * own, and each message is from its caller.
+     */
+    @Test
+    void twoCallersWithTheSameKeyEachHaveTheirOwnMessageStoredFromThemselves() throws Exception {
+        String topic = "orders." + TOPICS.incrementAndGet();
+        String path = "/topics/" + topic + "/messages";
+        try (WsClient subscriber = server.push()) {
+            subscriber.subscribe(topic).next("subscribed");
+            HttpResponse<String> mallory = postAs("mallory", "pub:orders.*", path, "{\"by\":\"mallory\"}",
+                    "Idempotency-Key", "order-42-shipped");
+            HttpResponse<String> backend = post(path, "{\"by\":\"backend\"}", "Idempotency-Key", "order-42-shipped");
+            assertEquals(202, mallory.statusCode(), mallory.body());
+            assertEquals(202, backend.statusCode(), backend.body());
+            assertEquals(1, WsClient.parse(mallory.body()).get("seq").asLong());
+            assertEquals(2, WsClient.parse(backend.body()).get("seq").asLong());
+            List<JsonNode> messages = subscriber.messages(2);
+            assertEquals(List.of("mallory", "backend"), messages.stream().map(m -> m.get("from").asText()).toList());
+            assertEquals(List.of("mallory", "backend"), messages.stream().map(m -> m.get("data").get("by").asText()).toList());
+        }
+        // subs may hold the separator of the key's scope: "a/b" with "c" is not "a" with "b/c"
+        HttpResponse<String> slash = postAs("a/b", "pub:orders.*", path, "1", "Idempotency-Key", "c");
+        HttpResponse<String> split = postAs("a", "pub:orders.*", path, "1", "Idempotency-Key", "b/c");
+        assertEquals(3, WsClient.parse(slash.body()).get("seq").asLong(), slash.body());
+        assertEquals(4, WsClient.parse(split.body()).get("seq").asLong(), split.body());
+    }
+
+    @Test
+    void userMessagesReachEverySessionSubscribedToTheUsersTopicFromTheCaller() throws Exception {
         try (WsClient tab1 = server.push("alice", null); WsClient tab2 = server.push("alice", null)) {
             tab1.subscribe("user:alice").next("subscribed");
             tab2.subscribe("user:alice").next("subscribed");
             assertEquals(202, post("/users/alice/messages", "{\"note\":\"hi\"}").statusCode());
-            assertEquals("user:alice", tab1.next("message").get("topic").asText());
+            JsonNode message = tab1.next("message");
+            assertEquals("user:alice", message.get("topic").asText());
+            assertEquals("backend", message.get("from").asText());
             assertEquals("hi", tab2.next("message").get("data").get("note").asText());
         }
     }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.awaitility.Awaitility;
 
 /**
@@ -90,9 +91,17 @@ public final class RedisServer implements AutoCloseable {
 
     /** Runs commands on a connection of its own, closed afterwards. */
     public void run(Consumer<RedisCommands<String, String>> commands) {
+        call(c -> {
+            commands.accept(c);
+            return null;
+        });
+    }
+
+    /** Runs commands on a connection of its own, closed afterwards, and returns what they answer. */
+    public <T> T call(Function<RedisCommands<String, String>, T> commands) {
         RedisClient client = RedisClient.create(url());
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            commands.accept(connection.sync());
+            return commands.apply(connection.sync());
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
