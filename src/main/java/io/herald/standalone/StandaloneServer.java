@@ -4,10 +4,12 @@ import io.herald.Herald;
 import io.herald.config.HeraldConfig;
 import io.herald.config.SecuritySettings;
 import io.herald.rest.HeraldApi;
+import io.herald.endpoint.EchoEndpoint;
 import io.herald.endpoint.HeraldEndpoints;
 import io.herald.session.HeraldNode;
 import jakarta.websocket.DeploymentException;
 import jakarta.ws.rs.ApplicationPath;
+import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
@@ -47,7 +49,12 @@ public final class StandaloneServer implements AutoCloseable {
     /** HeraldApi's {@code @ApplicationPath}, which the WAR's container applies by itself. */
     private static final String API_PATH = HeraldApi.class.getAnnotation(ApplicationPath.class).value();
     private static final String LISTENER = "herald";
-    /** Frames up to the echo endpoint's 16 MiB plus headers; Tyrus' default of 4 MiB closes larger ones. */
+    private static final String ECHO_PATH = EchoEndpoint.class.getAnnotation(ServerEndpoint.class).value();
+    /**
+     * Frames up to the echo endpoint's 16 MiB plus headers; Tyrus' default of 4 MiB closes larger ones.
+     * A frame over its endpoint's limit is refused at its header ({@link UpgradedConnections}), so
+     * Tyrus buffers at most one frame within that limit.
+     */
     private static final int INCOMING_BUFFER = HeraldConfig.ECHO_MAX_BYTES + 64 * 1024;
 
     /** How long shutdown waits for clients to take their last messages and close. */
@@ -90,7 +97,8 @@ public final class StandaloneServer implements AutoCloseable {
                 secure(listener, config.security().tls());
             }
             http.addListener(listener);
-            listener.registerAddOn(new UpgradedConnections());
+            listener.registerAddOn(new UpgradedConnections(config.maxMessageBytes(), BASE_PATH + ECHO_PATH,
+                    HeraldConfig.ECHO_MAX_BYTES));
             listener.registerAddOn(handshakes); // before Tyrus', so that it sees upgrades first
             listener.registerAddOn(webSocketAddOn(endpoints));
             ServerConfiguration handlers = http.getServerConfiguration();
