@@ -76,6 +76,7 @@ public final class StandaloneServer implements AutoCloseable {
     /** Starts a node with {@code config} and serves it; port 0 picks a free port. */
     public static StandaloneServer start(HeraldConfig config) throws IOException {
         HeraldNode node = new HeraldNode(config);
+        ConnectionErrorLogs.install();
         HeraldNode.install(node);
         HeraldEndpoints.admitsWith(ws -> HandshakeFilter.currentAdmission());
         HeraldEndpoints.writesFramesWith(TyrusFrameWriters.create(config.security().tls() != null));

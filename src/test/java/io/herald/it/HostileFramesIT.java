@@ -1,21 +1,26 @@
 package io.herald.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herald.config.HeraldConfig;
 import io.herald.testing.HeraldServer;
 import io.herald.testing.RawWebSocket;
 import io.herald.testing.Survival;
+import io.herald.testing.WrittenLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,6 +137,64 @@ class HostileFramesIT {
                 threads.shutdownNow();
             }
         });
+    }
+
+    /** Frames a client should never send, each enough to have its connection closed or answered with an error. */
+    private static final List<Consumer<RawWebSocket>> BAD_FRAMES = List.of(
+            ws -> sendQuietly(ws, w -> w.sendHeader(RawWebSocket.TEXT, true, -1L)),
+            ws -> sendQuietly(ws, w -> w.sendHeader(RawWebSocket.TEXT, true, 100_000_000L)),
+            ws -> sendQuietly(ws, w -> w.sendHeader(RawWebSocket.TEXT, true, Long.MAX_VALUE)),
+            ws -> sendQuietly(ws, w -> w.sendUnmasked(RawWebSocket.TEXT, new byte[] {'{', '}'}, true)),
+            ws -> sendQuietly(ws, w -> w.send(RawWebSocket.PING, new byte[126], true)),
+            ws -> sendQuietly(ws, w -> w.send(0x3, new byte[] {1}, true)), // a reserved opcode
+            ws -> sendQuietly(ws, w -> w.send(0x40 | RawWebSocket.TEXT, new byte[] {'{', '}'}, true)), // RSV1
+            ws -> sendQuietly(ws, w -> w.send(0x0, new byte[] {'{', '}'}, true)), // a continuation of nothing
+            ws -> sendQuietly(ws, w -> w.send(RawWebSocket.TEXT, new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'}, true)),
+            ws -> sendQuietly(ws, w -> w.send(RawWebSocket.BINARY, new byte[] {1, 2, 3}, true)),
+            ws -> sendQuietly(ws, w -> w.send(RawWebSocket.CLOSE, new byte[] {0x03}, true)), // a 1-byte close body
+            ws -> sendQuietly(ws, w -> w.send(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE7}, true)), // code 999
+            ws -> sendQuietly(ws, w -> {
+                for (int i = 0; i < 25; i++) {
+                    w.sendText("{\"type\": nonsense");
+                }
+            }),
+            ws -> sendQuietly(ws, w -> w.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII))));
+
+    private interface Send {
+        void to(RawWebSocket ws) throws IOException;
+    }
+
+    private static void sendQuietly(RawWebSocket ws, Send send) {
+        try {
+            send.to(ws);
+        } catch (IOException closedFirst) {
+            // the server may close before everything is written: that is its answer
+        }
+    }
+
+    @Test
+    void badFramesFromManyConnectionsAreLoggedAtMostOnceEachAndWithoutStackTraces() throws Exception {
+        int connections = 0;
+        try (WrittenLog log = new WrittenLog()) {
+            for (int round = 0; round < 10; round++) {
+                for (Consumer<RawWebSocket> bad : BAD_FRAMES) {
+                    for (String path : List.of(server.wsTarget("push"), server.wsTarget("chat/flood"), "/herald/ws/echo")) {
+                        try (RawWebSocket ws = RawWebSocket.open(server.port(), path)) {
+                            connections++;
+                            bad.accept(ws);
+                            // where the bad frame was only answered, the client ends the connection itself
+                            sendQuietly(ws, w -> w.send(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}, true));
+                            assertTrue(ws.serverHasClosed());
+                        }
+                    }
+                }
+            }
+            int opened = connections;
+            await().atMost(Duration.ofSeconds(20)).until(() -> server.standalone().node().openSessions() == 0);
+            assertFalse(log.anyStackTrace(), log.describe());
+            assertTrue(log.records().size() <= opened, log.records().size() + " records for " + opened + " connections:"
+                    + log.describe());
+        }
     }
 
     @Test
