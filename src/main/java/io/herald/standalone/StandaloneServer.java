@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.glassfish.grizzly.http.server.AddOn;
@@ -75,8 +76,8 @@ public final class StandaloneServer implements AutoCloseable {
 
     /** Starts a node with {@code config} and serves it; port 0 picks a free port. */
     public static StandaloneServer start(HeraldConfig config) throws IOException {
-        HeraldNode node = new HeraldNode(config);
         ConnectionErrorLogs.install();
+        HeraldNode node = new HeraldNode(config);
         HeraldNode.install(node);
         HeraldEndpoints.admitsWith(ws -> HandshakeFilter.currentAdmission());
         HeraldEndpoints.writesFramesWith(TyrusFrameWriters.create(config.security().tls() != null));
@@ -102,14 +103,7 @@ public final class StandaloneServer implements AutoCloseable {
                     HeraldConfig.ECHO_MAX_BYTES));
             listener.registerAddOn(handshakes); // before Tyrus', so that it sees upgrades first
             listener.registerAddOn(webSocketAddOn(endpoints));
-            ServerConfiguration handlers = http.getServerConfiguration();
-            // Grizzly gives a request to the handler with the longest matching context path
-            handlers.addHttpHandler(new CLStaticHttpHandler(StandaloneServer.class.getClassLoader(), "/webapp/"),
-                    HttpHandlerRegistration.builder().contextPath(BASE_PATH).build());
-            handlers.addHttpHandler(ContainerFactory.createContainer(GrizzlyHttpContainer.class,
-                            ResourceConfig.forApplicationClass(HeraldApi.class)),
-                    HttpHandlerRegistration.builder().contextPath(BASE_PATH + "/" + API_PATH).build());
-            handlers.addHttpHandler(new RootRedirect(), HttpHandlerRegistration.ROOT);
+            serveHttp(http, node);
             http.start();
             StandaloneServer server = new StandaloneServer(http, node, handshakes, endpoints);
             started = true;
@@ -122,6 +116,28 @@ public final class StandaloneServer implements AutoCloseable {
                 node.close();
             }
         }
+    }
+
+    /**
+     * Static files, the REST API and the redirect from {@code /}. Grizzly gives a request to the
+     * handler with the longest matching context path; what it answers itself is JSON
+     * ({@link JsonErrorPages}). An encoded slash ({@code %2F}) counts as a slash while Grizzly
+     * finds the handler and is left encoded to it: Grizzly's default answers any path with one
+     * with an empty 500, where a topic or user name with a slash should get the API's own 400.
+     */
+    private static void serveHttp(HttpServer http, HeraldNode node) {
+        ServerConfiguration handlers = http.getServerConfiguration();
+        handlers.setDefaultErrorPageGenerator(new JsonErrorPages(node.codec()));
+        HttpHandler files = new CLStaticHttpHandler(StandaloneServer.class.getClassLoader(), "/webapp/");
+        HttpHandler api = ContainerFactory.createContainer(GrizzlyHttpContainer.class,
+                ResourceConfig.forApplicationClass(HeraldApi.class));
+        HttpHandler root = new RootRedirect();
+        for (HttpHandler handler : List.of(http.getHttpHandler(), files, api, root)) {
+            handler.setAllowEncodedSlash(true);
+        }
+        handlers.addHttpHandler(files, HttpHandlerRegistration.builder().contextPath(BASE_PATH).build());
+        handlers.addHttpHandler(api, HttpHandlerRegistration.builder().contextPath(BASE_PATH + "/" + API_PATH).build());
+        handlers.addHttpHandler(root, HttpHandlerRegistration.ROOT);
     }
 
     /** {@code wss://} and {@code https://} on the one port: Grizzly's SSL filter goes under everything else. */
@@ -238,14 +254,14 @@ public final class StandaloneServer implements AutoCloseable {
     /** {@code /} leads to Herald's page; anything else outside {@value #BASE_PATH} is not ours. */
     private static final class RootRedirect extends HttpHandler {
         @Override
-        public void service(Request request, Response response) {
+        public void service(Request request, Response response) throws IOException {
             if ("/".equals(request.getRequestURI())) {
                 response.setStatus(HttpStatus.FOUND_302);
                 response.setHeader("Location", BASE_PATH + "/");
+                response.setContentLength(0);
             } else {
-                response.setStatus(HttpStatus.NOT_FOUND_404);
+                response.sendError(HttpStatus.NOT_FOUND_404.getStatusCode());
             }
-            response.setContentLength(0);
         }
     }
 }

@@ -413,7 +413,7 @@ class HeraldWarIT {
         assertJsonError(post("/api/topics/rest.errors/messages",
                 "\"" + "x".repeat(MAX_MESSAGE_BYTES) + "\""), 413, "too_large");
         assertJsonError(get("/api/topics/rest.errors/messages?since=-1"), 400, "bad_request");
-        assertJsonError(get("/api/no/such/thing"), 404, "bad_request");
+        assertJsonError(get("/api/no/such/thing"), 404, "not_found");
         assertJsonError(send(HttpRequest.newBuilder(http("/api/health")).DELETE()), 405, "bad_request");
         assertEquals(0, WsClient.parse(get("/api/topics/rest.errors/messages").body()).path("seq").asLong(),
                 "nothing was stored");
