@@ -86,9 +86,10 @@ final class UpgradedConnections extends BaseFilter implements AddOn {
     }
 
     /**
-     * Called on the thread that handles an accepted upgrade: once the read that carried it is
-     * done, Tyrus has its connection and the HTTP request is dropped, so that an idle WebSocket,
-     * which may never send another byte, does not keep it either.
+     * Called on the thread that handles an accepted upgrade: notes the message limit of the
+     * endpoint asked for, which the frame headers are checked against; and once the read that
+     * carried the upgrade is done, Tyrus has its connection and the HTTP request is dropped, so
+     * that an idle WebSocket, which may never send another byte, does not keep it either.
      */
     static void upgrading(FilterChainContext ctx) {
         Connection<?> connection = ctx.getConnection();
@@ -168,7 +169,7 @@ final class UpgradedConnections extends BaseFilter implements AddOn {
     /**
      * Sends the close frame for what the client did wrong, and closes the connection once it is
      * written (down the chain from here, through TLS if there is TLS). Whatever the client sends
-     * meanwhile is dropped unread by Tyrus.
+     * meanwhile is dropped here, and Tyrus never sees it.
      */
     private static void refuse(FilterChainContext ctx, FrameHeaderCheck headers) {
         Connection<?> connection = ctx.getConnection();

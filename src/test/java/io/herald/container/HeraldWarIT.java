@@ -692,7 +692,7 @@ class HeraldWarIT {
                 .header("Authorization", "Bearer " + Tokens.token("w", "pub:*"))
                 .POST(HttpRequest.BodyPublishers.ofString("1"))), 403, "forbidden");
         assertJsonError(send(HttpRequest.newBuilder(http("/api/dev/token"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"x\"}"))), 404, "bad_request");
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"x\"}"))), 404, "not_found");
     }
 
     /** exp 8 s ago is still good for the 10 s leeway, for 2 s more: then 4001. */
