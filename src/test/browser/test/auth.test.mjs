@@ -95,7 +95,7 @@ test('without dev mode the page says it needs a token and connects nothing; with
   // what a server outside dev mode answers
   await context.route('**/herald/api/dev/token', (route) => {
     devTokenRequests++;
-    return route.fulfill({ status: 404, contentType: 'application/json', body: '{"error":"bad_request","message":"Not Found"}' });
+    return route.fulfill({ status: 404, contentType: 'application/json', body: '{"error":"not_found","message":"no such resource"}' });
   });
   try {
     const page = await openPage(context, `${BASE}/herald/`);

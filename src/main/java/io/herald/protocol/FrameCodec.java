@@ -3,8 +3,11 @@ package io.herald.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -99,7 +102,7 @@ public final class FrameCodec {
         try {
             root = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            return new Invalid("frame is not valid JSON: " + e.getOriginalMessage(), null, null);
+            return new Invalid(notJson(e), null, null);
         }
         if (root == null || !root.isObject()) {
             return new Invalid("frame must be a JSON object", null, null);
@@ -125,6 +128,23 @@ public final class FrameCodec {
             case "ping" -> new ClientFrame.Ping(id);
             default -> new Invalid("unknown type \"" + abbreviate(type.textValue()) + "\"", id, topic);
         };
+    }
+
+    /**
+     * Why a frame is not JSON, in words of the protocol: where the text goes wrong, never the
+     * parser's own message, which names its classes and options and quotes the client's text.
+     */
+    private static String notJson(JsonProcessingException e) {
+        if (e instanceof StreamConstraintsException) {
+            return "frame goes past the JSON limits: nesting at most " + MAX_NESTING_DEPTH + " levels, numbers at most "
+                    + StreamReadConstraints.DEFAULT_MAX_NUM_LEN + " digits";
+        }
+        if (e instanceof JsonEOFException) {
+            return "frame is not valid JSON: it ends too early";
+        }
+        JsonLocation at = e.getLocation();
+        return at == null || at.getLineNr() < 1 ? "frame is not valid JSON"
+                : "frame is not valid JSON at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 
     private ClientFrame subscribe(JsonNode root, String id, String topic) {

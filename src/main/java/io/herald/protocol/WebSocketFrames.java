@@ -30,4 +30,22 @@ public final class WebSocketFrames {
         System.arraycopy(payload, 0, frame, header, n);
         return frame;
     }
+
+    /**
+     * One unmasked close frame (RFC 6455 section 5.5.1) with {@code code} and {@code reason}, which
+     * must be ASCII of at most 123 characters: a control frame carries at most 125 bytes.
+     */
+    public static byte[] close(int code, String reason) {
+        byte[] text = reason.getBytes(StandardCharsets.US_ASCII);
+        if (text.length > 123) {
+            throw new IllegalArgumentException("a close reason is at most 123 bytes: " + reason);
+        }
+        byte[] frame = new byte[4 + text.length];
+        frame[0] = (byte) 0x88; // FIN, opcode 8 (close)
+        frame[1] = (byte) (2 + text.length);
+        frame[2] = (byte) (code >>> 8);
+        frame[3] = (byte) code;
+        System.arraycopy(text, 0, frame, 4, text.length);
+        return frame;
+    }
 }

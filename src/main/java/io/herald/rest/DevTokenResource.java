@@ -4,6 +4,7 @@ import io.herald.protocol.ErrorCode;
 import io.herald.security.DevTokens;
 import io.herald.session.HeraldNode;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -28,7 +29,7 @@ public class DevTokenResource {
         HeraldNode node = HeraldNode.current();
         DevTokens tokens = node.devTokens();
         if (tokens == null) {
-            throw new ApiException(404, ErrorCode.BAD_REQUEST, "Not Found");
+            throw new NotFoundException(); // answered as any unknown path is, by ErrorResponses
         }
         Map<String, Object> request = node.codec().readObject(Requests.body(body, MAX_BODY_BYTES));
         if (request == null) {

@@ -27,6 +27,9 @@ public final class ErrorResponses implements ExceptionMapper<Throwable> {
         }
         if (error instanceof WebApplicationException web) {
             int status = web.getResponse().getStatus();
+            if (status == 404) {
+                return json(404, ErrorCode.NOT_FOUND, "no such resource");
+            }
             return json(status, status >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST,
                     web.getResponse().getStatusInfo().getReasonPhrase());
         }

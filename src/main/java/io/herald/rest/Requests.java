@@ -67,7 +67,8 @@ final class Requests {
         } catch (CharacterCodingException e) {
             throw new ApiException(400, ErrorCode.BAD_REQUEST, "the body is not valid UTF-8");
         } catch (IOException e) {
-            throw new ApiException(400, ErrorCode.BAD_REQUEST, "the body could not be read: " + e.getMessage());
+            // the container's message would name the container, and the client knows what it did
+            throw new ApiException(400, ErrorCode.BAD_REQUEST, "the body could not be read");
         }
     }
 

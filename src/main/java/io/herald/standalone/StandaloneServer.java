@@ -4,15 +4,18 @@ import io.herald.Herald;
 import io.herald.config.HeraldConfig;
 import io.herald.config.SecuritySettings;
 import io.herald.rest.HeraldApi;
+import io.herald.endpoint.EchoEndpoint;
 import io.herald.endpoint.HeraldEndpoints;
 import io.herald.session.HeraldNode;
 import jakarta.websocket.DeploymentException;
 import jakarta.ws.rs.ApplicationPath;
+import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.glassfish.grizzly.http.server.AddOn;
@@ -47,7 +50,12 @@ public final class StandaloneServer implements AutoCloseable {
     /** HeraldApi's {@code @ApplicationPath}, which the WAR's container applies by itself. */
     private static final String API_PATH = HeraldApi.class.getAnnotation(ApplicationPath.class).value();
     private static final String LISTENER = "herald";
-    /** Frames up to the echo endpoint's 16 MiB plus headers; Tyrus' default of 4 MiB closes larger ones. */
+    private static final String ECHO_PATH = EchoEndpoint.class.getAnnotation(ServerEndpoint.class).value();
+    /**
+     * Frames up to the echo endpoint's 16 MiB plus headers; Tyrus' default of 4 MiB closes larger ones.
+     * A frame over its endpoint's limit is refused at its header ({@link UpgradedConnections}), so
+     * Tyrus buffers at most one frame within that limit.
+     */
     private static final int INCOMING_BUFFER = HeraldConfig.ECHO_MAX_BYTES + 64 * 1024;
 
     /** How long shutdown waits for clients to take their last messages and close. */
@@ -68,6 +76,7 @@ public final class StandaloneServer implements AutoCloseable {
 
     /** Starts a node with {@code config} and serves it; port 0 picks a free port. */
     public static StandaloneServer start(HeraldConfig config) throws IOException {
+        ConnectionErrorLogs.install();
         HeraldNode node = new HeraldNode(config);
         HeraldNode.install(node);
         HeraldEndpoints.admitsWith(ws -> HandshakeFilter.currentAdmission());
@@ -90,17 +99,11 @@ public final class StandaloneServer implements AutoCloseable {
                 secure(listener, config.security().tls());
             }
             http.addListener(listener);
-            listener.registerAddOn(new UpgradedConnections());
+            listener.registerAddOn(new UpgradedConnections(config.maxMessageBytes(), BASE_PATH + ECHO_PATH,
+                    HeraldConfig.ECHO_MAX_BYTES));
             listener.registerAddOn(handshakes); // before Tyrus', so that it sees upgrades first
             listener.registerAddOn(webSocketAddOn(endpoints));
-            ServerConfiguration handlers = http.getServerConfiguration();
-            // Grizzly gives a request to the handler with the longest matching context path
-            handlers.addHttpHandler(new CLStaticHttpHandler(StandaloneServer.class.getClassLoader(), "/webapp/"),
-                    HttpHandlerRegistration.builder().contextPath(BASE_PATH).build());
-            handlers.addHttpHandler(ContainerFactory.createContainer(GrizzlyHttpContainer.class,
-                            ResourceConfig.forApplicationClass(HeraldApi.class)),
-                    HttpHandlerRegistration.builder().contextPath(BASE_PATH + "/" + API_PATH).build());
-            handlers.addHttpHandler(new RootRedirect(), HttpHandlerRegistration.ROOT);
+            serveHttp(http, node);
             http.start();
             StandaloneServer server = new StandaloneServer(http, node, handshakes, endpoints);
             started = true;
@@ -113,6 +116,28 @@ public final class StandaloneServer implements AutoCloseable {
                 node.close();
             }
         }
+    }
+
+    /**
+     * Static files, the REST API and the redirect from {@code /}. Grizzly gives a request to the
+     * handler with the longest matching context path; what it answers itself is JSON
+     * ({@link JsonErrorPages}). An encoded slash ({@code %2F}) counts as a slash while Grizzly
+     * finds the handler and is left encoded to it: Grizzly's default answers any path with one
+     * with an empty 500, where a topic or user name with a slash should get the API's own 400.
+     */
+    private static void serveHttp(HttpServer http, HeraldNode node) {
+        ServerConfiguration handlers = http.getServerConfiguration();
+        handlers.setDefaultErrorPageGenerator(new JsonErrorPages(node.codec()));
+        HttpHandler files = new CLStaticHttpHandler(StandaloneServer.class.getClassLoader(), "/webapp/");
+        HttpHandler api = ContainerFactory.createContainer(GrizzlyHttpContainer.class,
+                ResourceConfig.forApplicationClass(HeraldApi.class));
+        HttpHandler root = new RootRedirect();
+        for (HttpHandler handler : List.of(http.getHttpHandler(), files, api, root)) {
+            handler.setAllowEncodedSlash(true);
+        }
+        handlers.addHttpHandler(files, HttpHandlerRegistration.builder().contextPath(BASE_PATH).build());
+        handlers.addHttpHandler(api, HttpHandlerRegistration.builder().contextPath(BASE_PATH + "/" + API_PATH).build());
+        handlers.addHttpHandler(root, HttpHandlerRegistration.ROOT);
     }
 
     /** {@code wss://} and {@code https://} on the one port: Grizzly's SSL filter goes under everything else. */
@@ -229,14 +254,14 @@ public final class StandaloneServer implements AutoCloseable {
     /** {@code /} leads to Herald's page; anything else outside {@value #BASE_PATH} is not ours. */
     private static final class RootRedirect extends HttpHandler {
         @Override
-        public void service(Request request, Response response) {
+        public void service(Request request, Response response) throws IOException {
             if ("/".equals(request.getRequestURI())) {
                 response.setStatus(HttpStatus.FOUND_302);
                 response.setHeader("Location", BASE_PATH + "/");
+                response.setContentLength(0);
             } else {
-                response.setStatus(HttpStatus.NOT_FOUND_404);
+                response.sendError(HttpStatus.NOT_FOUND_404.getStatusCode());
             }
-            response.setContentLength(0);
         }
     }
 }

@@ -412,7 +412,7 @@ class HeraldWarIT {
         assertJsonError(post("/api/topics/rest.errors/messages",
                 "\"" + "x".repeat(MAX_MESSAGE_BYTES) + "\""), 413, "too_large");
         assertJsonError(get("/api/topics/rest.errors/messages?since=-1"), 400, "bad_request");
-        assertJsonError(get("/api/no/such/thing"), 404, "bad_request");
+        assertJsonError(get("/api/no/such/thing"), 404, "not_found");
         assertJsonError(send(HttpRequest.newBuilder(http("/api/health")).DELETE()), 405, "bad_request");
         assertEquals(0, WsClient.parse(get("/api/topics/rest.errors/messages").body()).path("seq").asLong(),
                 "nothing was stored");
@@ -620,7 +620,7 @@ class HeraldWarIT {
     @Test
     void anUnmaskedClientFrameIsClosedWith1002() throws IOException {
         try (RawWebSocket raw = rawPush("unmasked")) {
-            raw.sendUnmasked(RawWebSocket.TEXT, "{\"type\":\"ping\",\"id\":\"p\"}".getBytes(StandardCharsets.UTF_8));
+            raw.sendUnmasked(RawWebSocket.TEXT, "{\"type\":\"ping\",\"id\":\"p\"}".getBytes(StandardCharsets.UTF_8), true);
             assertEquals(1002, raw.readUntilClose());
         }
         othersAreStillServed();
@@ -762,7 +762,7 @@ class HeraldWarIT {
                 .header("Authorization", "Bearer " + Tokens.token("w", "pub:*"))
                 .POST(HttpRequest.BodyPublishers.ofString("1"))), 403, "forbidden");
         assertJsonError(send(HttpRequest.newBuilder(http("/api/dev/token"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"x\"}"))), 404, "bad_request");
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"x\"}"))), 404, "not_found");
     }
 
     // ---- paths as sent: a room is entered only with its scope, however its path is spelled

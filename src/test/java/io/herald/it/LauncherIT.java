@@ -139,6 +139,7 @@ class LauncherIT {
                             .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"mallory\"}"))
                             .timeout(WsClient.WAIT).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(404, devToken.statusCode(), () -> "no dev tokens outside dev mode: " + devToken.body());
+            assertEquals("not_found", WsClient.parse(devToken.body()).path("error").asText(), devToken.body());
         } finally {
             process.destroy();
             assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the launcher stops on SIGTERM");

@@ -204,7 +204,7 @@ class RestApiIT {
         assertError(post("/topics/t/messages", "{\"blob\":\"" + "x".repeat(2000) + "\"}"), 413, "too_large");
         assertError(get("/topics/t/messages?since=-1"), 400, "bad_request");
         assertError(get("/topics/t/messages?limit=lots"), 400, "bad_request");
-        assertError(get("/no/such/thing"), 404, "bad_request");
+        assertError(get("/no/such/thing"), 404, "not_found");
         assertError(post("/users/" + "u".repeat(200) + "/messages", "{}"), 400, "bad_request");
     }
 

@@ -236,7 +236,7 @@ class SecurityIT {
     @Test
     void theDevTokenEndpointIsNotThereOutsideDevMode() throws Exception {
         assertError(send(api("/dev/token", null).POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"x\"}"))),
-                404, "bad_request");
+                404, "not_found");
         assertFalse(server.standalone().node().config().dev());
     }
 

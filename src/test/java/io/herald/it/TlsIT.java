@@ -61,7 +61,7 @@ class TlsIT {
         Path keystore = keystore(dir);
         HttpClient client = trusting(keystore);
         try (HeraldServer server = HeraldServer.start("HERALD_TLS_KEYSTORE", keystore.toString(),
-                "HERALD_TLS_PASSWORD", PASSWORD)) {
+                "HERALD_TLS_PASSWORD", PASSWORD, "HERALD_MAX_MESSAGE_BYTES", "1024")) {
             URI push = server.ws("push", "secure-user", null);
             assertEquals("wss", push.getScheme());
             try (WsClient subscriber = WsClient.connect(push, client)) {
@@ -74,6 +74,13 @@ class TlsIT {
                 assertEquals("tls", subscriber.next("message").get("data").get("over").asText());
                 subscriber.send(json().put("type", "ping").put("id", "p"));
                 assertEquals("p", subscriber.next("pong").get("id").asText());
+            }
+            try (WsClient oversized = WsClient.connect(push, client)) {
+                oversized.next("welcome");
+                // refused at the frame's header, which the launcher reads decrypted; the close goes back encrypted
+                oversized.publish("secure.news", json().put("blob", "x".repeat(2000)), null);
+                assertEquals(1009, oversized.awaitClose());
+                assertEquals("message over 1024 bytes", oversized.closeReason());
             }
             HttpResponse<String> page = client.send(HttpRequest.newBuilder(server.http("/herald/herald.js")).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -66,7 +66,28 @@ class FrameCodecTest {
     @Test
     void deeplyNestedJsonIsRefusedNotRecursedInto() {
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
-        assertInstanceOf(Invalid.class, codec.decode("{\"type\":\"publish\",\"topic\":\"t\",\"data\":" + deep + "}"));
+        Invalid invalid = assertInstanceOf(Invalid.class,
+                codec.decode("{\"type\":\"publish\",\"topic\":\"t\",\"data\":" + deep + "}"));
+        assertEquals("frame goes past the JSON limits: nesting at most 64 levels, numbers at most 1000 digits",
+                invalid.reason());
+    }
+
+    @Test
+    void textThatIsNotJsonIsAnsweredWithWhereItGoesWrongNotWithTheParsersWords() {
+        assertEquals("frame is not valid JSON at line 1, column 11",
+                ((Invalid) codec.decode("{\"type\": x}")).reason());
+        assertEquals("frame is not valid JSON at line 2, column 2",
+                ((Invalid) codec.decode("{\"type\":\"ping\",\n ]")).reason());
+        assertEquals("frame is not valid JSON: it ends too early",
+                ((Invalid) codec.decode("{\"type\":\"ping\"")).reason());
+        for (String text : List.of("not json", "{'type':'ping'}", "{\"a\":1 \"b\":2}", "{\"a\":\"\u0001\"}",
+                "{\"a\":01}", "{\"a\":" + "9".repeat(2000) + "}", "{\"a\":NaN}", "\u00ff")) {
+            String reason = ((Invalid) codec.decode(text)).reason();
+            for (String internal : List.of("Jackson", "jackson", "com.fasterxml", "Unexpected character", "Unrecognized",
+                    "token", "StreamReadConstraints", "JsonReadFeature", "was expecting", "(code ")) {
+                assertTrue(!reason.contains(internal), text + " -> " + reason);
+            }
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.herald.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -38,6 +39,15 @@ class WebSocketFramesTest {
             assertEquals(utf8.length <= 125 ? 2 : utf8.length <= 65535 ? 4 : 10, h[1]);
             assertArrayEquals(utf8, Arrays.copyOfRange(frame, (int) h[1], frame.length));
         }
+    }
+
+    @Test
+    void aCloseFrameCarriesItsCodeThenItsReason() {
+        byte[] frame = WebSocketFrames.close(1009, "too big");
+        assertArrayEquals(new byte[] {(byte) 0x88, 9, 0x03, (byte) 0xF1, 't', 'o', 'o', ' ', 'b', 'i', 'g'}, frame);
+        assertEquals(125, WebSocketFrames.close(1002, "r".repeat(123)).length - 2, "the longest a control frame takes");
+        assertThrows(IllegalArgumentException.class,
+                () -> WebSocketFrames.close(1002, "r".repeat(124)));
     }
 
     @Test

@@ -140,21 +140,10 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one masked frame. */
     public void send(int opcode, byte[] payload, boolean fin) throws IOException {
-        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write((fin ? 0x80 : 0) | opcode);
-        if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
-        } else if (payload.length <= 0xffff) {
-            frame.write(0x80 | 126);
-            frame.write(payload.length >>> 8);
-            frame.write(payload.length & 0xff);
-        } else {
-            frame.write(0x80 | 127);
-            frame.writeBytes(ByteBuffer.allocate(8).putLong(payload.length).array());
-        }
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
-        frame.writeBytes(mask);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.writeBytes(header(opcode, fin, payload.length, mask));
         byte[] masked = payload.clone();
         for (int i = 0; i < masked.length; i++) {
             masked[i] ^= mask[i & 3];
@@ -165,38 +154,41 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /**
-     * Sends only the header of a masked frame that declares {@code declaredLength} payload bytes
-     * (and its masking key), none of the payload: what a server may judge before reading any.
+     * Sends only a frame's header, which declares {@code length} payload bytes (any 64-bit value,
+     * even one RFC 6455 forbids). Its masking key is zero, so that its payload, if any, follows as
+     * it is with {@link #write(byte[])}.
      */
-    public void sendHeader(int opcode, boolean fin, long declaredLength) throws IOException {
-        ByteArrayOutputStream header = new ByteArrayOutputStream(14);
-        header.write((fin ? 0x80 : 0) | opcode);
-        if (declaredLength < 126) {
-            header.write(0x80 | (int) declaredLength);
-        } else if (declaredLength <= 0xffff) {
-            header.write(0x80 | 126);
-            header.write((int) (declaredLength >>> 8));
-            header.write((int) (declaredLength & 0xff));
-        } else {
-            header.write(0x80 | 127);
-            header.writeBytes(ByteBuffer.allocate(8).putLong(declaredLength).array());
-        }
-        byte[] mask = new byte[4];
-        ThreadLocalRandom.current().nextBytes(mask);
-        header.writeBytes(mask);
-        write(header.toByteArray());
+    public void sendHeader(int opcode, boolean fin, long length) throws IOException {
+        write(header(opcode, fin, length, new byte[4]));
     }
 
-    /** Sends one final frame without a masking key, which RFC 6455 section 5.1 forbids a client. */
-    public void sendUnmasked(int opcode, byte[] payload) throws IOException {
-        if (payload.length > 125) {
-            throw new IllegalArgumentException("short payloads only");
+    /** Sends one frame without a masking key, which only a server may do (RFC 6455 section 5.1). */
+    public void sendUnmasked(int opcode, byte[] payload, boolean fin) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 10);
+        frame.writeBytes(header(opcode, fin, payload.length, null));
+        frame.writeBytes(payload);
+        write(frame.toByteArray());
+    }
+
+    /** A frame header (RFC 6455 section 5.2) declaring {@code length}; masked when there is a {@code mask}. */
+    private static byte[] header(int opcode, boolean fin, long length, byte[] mask) {
+        ByteArrayOutputStream header = new ByteArrayOutputStream(14);
+        header.write((fin ? 0x80 : 0) | opcode);
+        int masked = mask != null ? 0x80 : 0;
+        if (length >= 0 && length < 126) {
+            header.write(masked | (int) length);
+        } else if (length >= 0 && length <= 0xffff) {
+            header.write(masked | 126);
+            header.write((int) (length >>> 8));
+            header.write((int) (length & 0xff));
+        } else {
+            header.write(masked | 127);
+            header.writeBytes(ByteBuffer.allocate(8).putLong(length).array());
         }
-        byte[] frame = new byte[2 + payload.length];
-        frame[0] = (byte) (0x80 | opcode);
-        frame[1] = (byte) payload.length;
-        System.arraycopy(payload, 0, frame, 2, payload.length);
-        write(frame);
+        if (mask != null) {
+            header.writeBytes(mask);
+        }
+        return header.toByteArray();
     }
 
     public void sendText(String text) throws IOException {
