@@ -1,8 +1,9 @@
 package io.herald.endpoint;
 
+import io.herald.protocol.FrameHeaderCheck;
 import jakarta.servlet.http.WebConnection;
-import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
+import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -11,7 +12,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One upgraded connection's {@link FrameHeaderLimit}, and how it closes the connection when a frame
+ * One upgraded connection's {@link FrameHeaderCheck}, and how it closes the connection when a frame
  * breaks it: through the WebSocket session, so that the close frame (1009 or 1002) goes out in
  * turn with what the container is sending; without a session (none opened yet), by dropping the
  * connection. The session is found when it opens through the handshake's principal, the one
@@ -24,13 +25,13 @@ final class FrameGuard {
     /** Guards whose session has not opened yet, by principal instance (equal principals are distinct handshakes). */
     private static final Map<Principal, FrameGuard> OPENING = Collections.synchronizedMap(new IdentityHashMap<>());
 
-    private final FrameHeaderLimit limit;
+    private final FrameHeaderCheck headers;
     private final Principal principal;
     private volatile Session session;
     private volatile WebConnection connection;
 
-    FrameGuard(long maxMessageBytes, Principal principal) {
-        this.limit = new FrameHeaderLimit(maxMessageBytes);
+    FrameGuard(int maxMessageBytes, Principal principal) {
+        this.headers = new FrameHeaderCheck(maxMessageBytes);
         this.principal = principal;
         if (principal != null) {
             OPENING.put(principal, this);
@@ -57,24 +58,22 @@ final class FrameGuard {
         }
     }
 
-    /** See {@link FrameHeaderLimit#inspect}; on the first refused frame, closes the connection. */
+    /**
+     * Reads {@code length} bytes of the client's stream; returns how many of them come before the
+     * first refused frame (all of them while none is), closing the connection on that frame.
+     */
     int inspect(byte[] bytes, int offset, int length) {
-        int passed = limit.inspect(bytes, offset, length);
+        int passed = headers.check(ByteBuffer.wrap(bytes, offset, length)) - offset;
         if (passed < length) {
-            refuse(limit.breach());
+            refuse();
         }
         return passed;
     }
 
-    private void refuse(FrameHeaderLimit.Breach breach) {
+    private void refuse() {
         Session ws = session;
         if (ws != null) {
-            if (breach == FrameHeaderLimit.Breach.UNMASKED) {
-                SessionTransport.close(ws, CloseCodes.PROTOCOL_ERROR.getCode(), "client frames must be masked");
-            } else {
-                SessionTransport.close(ws, CloseCodes.TOO_BIG.getCode(),
-                        "message over " + limit.maxMessageBytes() + " bytes");
-            }
+            SessionTransport.close(ws, headers.breach().code(), headers.reason());
             return;
         }
         try {

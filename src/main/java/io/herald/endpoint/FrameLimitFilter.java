@@ -36,7 +36,7 @@ public final class FrameLimitFilter extends HttpFilter {
         }
         HeraldConfig config = HeraldNode.current().config();
         boolean echo = ECHO_PATH.equals(request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo()));
-        long max = echo ? HeraldConfig.ECHO_MAX_BYTES : config.maxMessageBytes();
+        int max = echo ? HeraldConfig.ECHO_MAX_BYTES : config.maxMessageBytes();
         chain.doFilter(new HttpServletRequestWrapper(request) {
             @Override
             public <T extends HttpUpgradeHandler> T upgrade(Class<T> type) throws IOException, ServletException {

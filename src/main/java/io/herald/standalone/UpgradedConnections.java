@@ -1,6 +1,7 @@
 package io.herald.standalone;
 
 import io.herald.protocol.WebSocketFrames;
+import io.herald.protocol.FrameHeaderCheck;
 import java.nio.ByteBuffer;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Buffer;

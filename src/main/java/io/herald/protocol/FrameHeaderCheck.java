@@ -1,4 +1,4 @@
-package io.herald.standalone;
+package io.herald.protocol;
 
 import java.nio.ByteBuffer;
 
@@ -10,12 +10,15 @@ import java.nio.ByteBuffer;
  * payloads included, is the WebSocket implementation's to read and judge.
  *
  * <p>Every WebSocket connection has one once it has sent a byte, so it holds only where the reader
- * is: a header may arrive split over several reads, a payload over many.
+ * is: a header may arrive split over several reads, a payload over many. The one reader of client
+ * frame headers for every runtime that can see the client's bytes before its WebSocket
+ * implementation does: the launcher's Grizzly filter, and the WAR's guarded upgrade on Payara.
+ * Not thread-safe: one per connection, fed in order.
  */
-final class FrameHeaderCheck {
+public final class FrameHeaderCheck {
 
     /** What is wrong with the client's frames, once something is. */
-    enum Breach {
+    public enum Breach {
         UNMASKED(1002, "client frames must be masked"),
         CONTROL_TOO_LONG(1002, "a control frame carries at most 125 bytes"),
         BAD_LENGTH(1002, "invalid frame length"),
@@ -30,7 +33,7 @@ final class FrameHeaderCheck {
         }
 
         /** The close code to answer it with. */
-        int code() {
+        public int code() {
             return code;
         }
     }
@@ -51,7 +54,7 @@ final class FrameHeaderCheck {
     private Breach breach;
 
     /** @param limit the most bytes a data message may have, over all its fragments */
-    FrameHeaderCheck(int limit) {
+    public FrameHeaderCheck(int limit) {
         this.limit = limit;
     }
 
@@ -61,7 +64,7 @@ final class FrameHeaderCheck {
      * the refused frame's header begins (the position, if it began in an earlier read or something
      * was refused before).
      */
-    int check(ByteBuffer bytes) {
+    public int check(ByteBuffer bytes) {
         int at = bytes.position();
         int end = bytes.limit();
         int frameStart = at;
@@ -81,12 +84,12 @@ final class FrameHeaderCheck {
     }
 
     /** What was refused; null while nothing was. */
-    Breach breach() {
+    public Breach breach() {
         return breach;
     }
 
     /** The close frame's reason for the breach. */
-    String reason() {
+    public String reason() {
         return breach == Breach.TOO_BIG ? "message over " + limit + " bytes" : breach.reason;
     }
 

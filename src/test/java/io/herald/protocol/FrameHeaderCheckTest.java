@@ -1,4 +1,4 @@
-package io.herald.standalone;
+package io.herald.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -152,6 +152,21 @@ class FrameHeaderCheckTest {
         FrameHeaderCheck check = new FrameHeaderCheck(LIMIT);
         byte[] first = frame(TEXT, false, 10);
         assertEquals(first.length, accepted(check, concat(first, header(CONTINUATION, true, Long.MAX_VALUE - 5, true))));
+        assertEquals(FrameHeaderCheck.Breach.TOO_BIG, check.breach());
+    }
+
+    /** A ping between two fragments of a message (allowed, RFC 6455 section 5.4) is not part of its size. */
+    @Test
+    void controlFramesBetweenFragmentsDoNotCount() {
+        byte[] first = frame(TEXT, false, 600);
+        byte[] ping = frame(PING, true, 100);
+        byte[] last = frame(CONTINUATION, true, 400);
+        byte[] fits = concat(first, ping, last);
+        assertEquals(fits.length, accepted(new FrameHeaderCheck(LIMIT), fits));
+        byte[] middle = frame(CONTINUATION, false, 300);
+        byte[] over = concat(first, ping, middle, header(CONTINUATION, true, 101, true));
+        FrameHeaderCheck check = new FrameHeaderCheck(LIMIT);
+        assertEquals(first.length + ping.length + middle.length, accepted(check, over));
         assertEquals(FrameHeaderCheck.Breach.TOO_BIG, check.breach());
     }
 }
