@@ -74,7 +74,9 @@ final class Script {
         if (answered) {
             return new IllegalStateException("Redis refused " + what + ": " + cause.getMessage(), cause);
         }
-        return new BrokerUnavailableException("Redis is unreachable: " + cause.getMessage(), cause);
+        // clients read this message in unavailable errors and 503 bodies: it names no host or driver
+        // text, which the cause keeps for the logs
+        return new BrokerUnavailableException("the message store cannot be reached; try again later", cause);
     }
 
     private static Throwable unwrap(Throwable error) {

@@ -116,6 +116,11 @@ class ClusterFailureIT {
             JsonNode error = publisher.next("error");
             assertEquals("unavailable", error.path("code").asText());
             assertEquals("p-1", error.path("id").asText());
+            // clients are told what happened, never where Redis is or what its driver said
+            for (String told : List.of(WsClient.parse(refused.body()).path("message").asText(), error.path("message").asText())) {
+                assertFalse(told.contains("127.0.0.1") || told.contains(String.valueOf(cluster.redis().port()))
+                        || told.toLowerCase(java.util.Locale.ROOT).contains("lettuce"), told);
+            }
             subscriber.send(json().put("type", "ping").put("id", "still-there"));
             assertEquals("still-there", subscriber.next("pong").path("id").asText(), "sessions stay open, told nothing else");
 
