@@ -1,7 +1,6 @@
 package io.herald.endpoint;
 
 import io.herald.protocol.FrameHeaderCheck;
-import jakarta.servlet.http.WebConnection;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
 import java.security.Principal;
@@ -28,7 +27,7 @@ final class FrameGuard {
     private final FrameHeaderCheck headers;
     private final Principal principal;
     private volatile Session session;
-    private volatile WebConnection connection;
+    private volatile AutoCloseable connection;
 
     FrameGuard(int maxMessageBytes, Principal principal) {
         this.headers = new FrameHeaderCheck(maxMessageBytes);
@@ -47,7 +46,8 @@ final class FrameGuard {
         }
     }
 
-    void connected(WebConnection upgraded) {
+    /** The upgraded connection, to drop when a frame is refused before its session opened. */
+    void connected(AutoCloseable upgraded) {
         connection = upgraded;
     }
 
@@ -59,12 +59,13 @@ final class FrameGuard {
     }
 
     /**
-     * Reads {@code length} bytes of the client's stream; returns how many of them come before the
-     * first refused frame (all of them while none is), closing the connection on that frame.
+     * Reads the next bytes of the client's stream, from {@code bytes}' position to its limit
+     * (neither moved); returns how many of them come before the first refused frame (all of them
+     * while none is), closing the connection on that frame.
      */
-    int inspect(byte[] bytes, int offset, int length) {
-        int passed = headers.check(ByteBuffer.wrap(bytes, offset, length)) - offset;
-        if (passed < length) {
+    int inspect(ByteBuffer bytes) {
+        int passed = headers.check(bytes) - bytes.position();
+        if (passed < bytes.remaining()) {
             refuse();
         }
         return passed;

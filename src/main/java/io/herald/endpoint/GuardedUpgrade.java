@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpUpgradeHandler;
 import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 
 /**
  * The upgrade handler the container runs in place of its WebSocket implementation's own
@@ -82,7 +83,7 @@ public final class GuardedUpgrade implements HttpUpgradeHandler {
             if (refused) {
                 return 0;
             }
-            int passed = guard.inspect(bytes, offset, read);
+            int passed = guard.inspect(ByteBuffer.wrap(bytes, offset, read));
             refused = passed < read;
             return passed;
         }

@@ -12,8 +12,9 @@ import java.nio.ByteBuffer;
  * <p>Every WebSocket connection has one once it has sent a byte, so it holds only where the reader
  * is: a header may arrive split over several reads, a payload over many. The one reader of client
  * frame headers for every runtime that can see the client's bytes before its WebSocket
- * implementation does: the launcher's Grizzly filter, and the WAR's guarded upgrade on Payara.
- * Not thread-safe: one per connection, fed in order.
+ * implementation does: the launcher's Grizzly filter, and the WAR's guards on Payara
+ * (GuardedUpgrade) and WildFly (UndertowFrameLimit). Not thread-safe: one per connection, fed in
+ * order.
  */
 public final class FrameHeaderCheck {
 

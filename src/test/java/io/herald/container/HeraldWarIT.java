@@ -569,24 +569,12 @@ class HeraldWarIT {
     }
 
     /**
-     * Herald judges frame headers where the container upgrades through the Servlet API (Tyrus on
-     * Payara: FrameLimitFilter). Undertow upgrades beneath it, and WildFly 39's reads a text frame's
-     * whole payload before any size check (UNDERTOW-2770): there a frame over the limit is closed
-     * with 1009 only once read, as {@link #aMessageOverTheMaximumSizeClosesWith1009} shows.
-     */
-    private static void assumeHeadersAreJudged() {
-        assumeTrue(!"wildfly".equals(System.getProperty("arquillian.launch")),
-                "WildFly (Undertow) reads a frame's payload before judging its size: docs/security.md");
-    }
-
-    /**
      * docs/protocol.md section 8: a frame whose header declares more than HERALD_MAX_MESSAGE_BYTES
      * is closed with 1009 from its header, without waiting for (or buffering) its payload: only
      * the header of a 100 MB frame is ever sent here.
      */
     @Test
     void aFrameDeclaring100MbIsClosedWith1009AtItsHeader() throws IOException {
-        assumeHeadersAreJudged();
         try (RawWebSocket raw = rawPush("huge-frame")) {
             raw.sendHeader(RawWebSocket.TEXT, true, 100_000_000L);
             assertEquals(1009, raw.readUntilClose());
@@ -596,7 +584,6 @@ class HeraldWarIT {
 
     @Test
     void aFrameDeclaringOneByteOverTheMaximumIsClosedWith1009AtItsHeader() throws IOException {
-        assumeHeadersAreJudged();
         try (RawWebSocket raw = rawPush("max-plus-one")) {
             raw.sendHeader(RawWebSocket.TEXT, true, MAX_MESSAGE_BYTES + 1);
             assertEquals(1009, raw.readUntilClose());
@@ -607,7 +594,6 @@ class HeraldWarIT {
     /** A continuation whose header takes the message over the maximum: 1009 before its payload. */
     @Test
     void aContinuationDeclaringTooMuchIsClosedWith1009AtItsHeader() throws IOException {
-        assumeHeadersAreJudged();
         try (RawWebSocket raw = rawPush("frag-header")) {
             raw.send(RawWebSocket.TEXT, "y".repeat(MAX_MESSAGE_BYTES / 2).getBytes(StandardCharsets.UTF_8), false);
             raw.sendHeader(0x0, true, MAX_MESSAGE_BYTES / 2 + 1);
