@@ -43,6 +43,8 @@ const HANDSHAKE_FAILURES_REPORTED = 3;
 
 /** What the server accepts as a topic name (docs/protocol.md): a user id that does not fit has no private topic. */
 const TOPIC_NAME = /^[A-Za-z0-9._:-]{1,128}$/;
+/** What the server accepts as a room name (docs/protocol.md section 3), besides `.` and `..`. */
+const ROOM_NAME = /^[A-Za-z0-9._-]{1,100}$/;
 
 /** Subscribe errors worth another try on the same connection: the server was busy, not the request wrong. */
 const TRANSIENT_ERRORS = new Set(['rate_limited', 'unavailable', 'internal']);
@@ -322,6 +324,16 @@ class Connection extends Emitter {
     return this.#url.href;
   }
 
+  /**
+   * Why the server is sure to refuse this URL, found before connecting, or null.
+   * @protected
+   * @param {URL} url
+   * @returns {HeraldError | null}
+   */
+  _urlRefusal(url) {
+    return null;
+  }
+
   /** @protected */
   get _options() {
     return this.#options;
@@ -401,6 +413,11 @@ class Connection extends Emitter {
 
   async #connect() {
     if (this.#stopped) return;
+    const refusal = this._urlRefusal(this.#url);
+    if (refusal) {
+      this.#stop(refusal); // the server would refuse the handshake every time: don't hammer it
+      return;
+    }
     clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
     if (!this.#connectedOnce && this.#attempt === 0) this.#setState('connecting', {});
@@ -961,6 +978,17 @@ export class ChatRoom extends Connection {
    */
   constructor(url, options = {}) {
     super(url, options);
+  }
+
+  /**
+   * A room name the server refuses with HTTP 400 before the upgrade, which a browser cannot see
+   * (a close 1006, as for an unreachable server): refused here, once, instead of retried.
+   * @protected
+   */
+  _urlRefusal(url) {
+    const room = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
+    if (ROOM_NAME.test(room) && room !== '.' && room !== '..') return null;
+    return new HeraldError('bad_request', 'room names are 1-100 characters of A-Z a-z 0-9 . _ -, but not . or ..');
   }
 
   /** The room's members (users, sorted), as last told by the server. @returns {string[]} */

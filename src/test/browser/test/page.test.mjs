@@ -137,7 +137,7 @@ test('a REST publish appears in the page; the page\'s own form publishes where i
     const item = await page.waitForSelector(`#notifications li[data-topic="${topic}"][data-seq="${accepted.seq}"]`);
     assert.equal(await item.getAttribute('data-id'), accepted.id);
     assert.equal(await item.$eval('.text', (e) => e.textContent), 'from the REST API');
-    assert.match(await item.$eval('.time', (e) => e.textContent), /^server · /);
+    assert.match(await item.$eval('.time', (e) => e.textContent), /^backend · /); // the REST caller's sub
 
     await page.fill('#notify-text', 'from the form');
     await page.click('#notify-form button[type=submit]');
