@@ -3,6 +3,7 @@
 //   node bench/tables.js [results.json] [leak.json]
 const fs = require('fs');
 const path = require('path');
+const C = require('./loadgen/common');
 
 const ROOT = path.resolve(__dirname, '..');
 const r = JSON.parse(fs.readFileSync(process.argv[2] || path.join(ROOT, 'bench', 'results', 'latest.json'), 'utf8'));
@@ -37,24 +38,24 @@ for (const [name, sc] of Object.entries(r.scenarios)) {
       console.log(`| ${(x.round ?? 0) + 1} | ${x.server} | ${v(x.delivered_per_s)} | ${v(x.server_cpu_cores)} | **${v(x.server_cpu_us_per_delivery)}** | ${x.server_cpu_kernel_share === undefined ? '–' : Math.round(x.server_cpu_kernel_share * 100) + ' %'} | ${v(x.generator_cpu_cores)} | ${x.latency.p50_ms} | ${x.latency.p99_ms} | ${x.latency.max_ms} | ${x.loss} | ${x.duplicates_or_reordered} | ${x.unexpected_closes} | ${v(x.loadavg_1m)} |`);
     }
   }
-  // ratios recomputed from the runs: Herald's figure over each peer's in the same round
+  // ratios recomputed from the runs: one server's figure over another's in the same round
   const metrics = name.startsWith('c_') ? ['rss_kb_per_connection', 'heap_kb_per_connection', 'setup_per_s']
     : name.startsWith('b_') ? ['server_cpu_us_per_delivery'] : ['delivered_per_s', 'server_cpu_us_per_delivery'];
-  const peers = [...new Set(runs.map((x) => x.server))].filter((s) => s !== 'herald');
-  if (peers.length && runs.some((x) => x.server === 'herald')) {
-    console.log('\nHerald ÷ peer, same round (median of rounds; per round in brackets):\n');
+  const pairs = C.pairs([...new Set(runs.map((x) => x.server))]);
+  if (pairs.length) {
+    console.log('\nRatios, same round (median of rounds; per round in brackets):\n');
     for (const metric of metrics) {
-      const parts = peers.map((p) => {
+      const parts = pairs.map(([a, b]) => {
         const per = [];
-        for (const h of runs.filter((x) => x.server === 'herald' && !x.error)) {
-          const o = runs.find((x) => x.server === p && x.round === h.round && !x.error);
+        for (const h of runs.filter((x) => x.server === a && !x.error)) {
+          const o = runs.find((x) => x.server === b && x.round === h.round && !x.error);
           if (o && o[metric] && h[metric]) {
             per.push(+(h[metric] / o[metric]).toFixed(2));
           }
         }
-        const s = [...per].sort((a, b) => a - b);
+        const s = [...per].sort((x, y) => x - y);
         const m = s.length ? (s.length % 2 ? s[s.length >> 1] : (s[(s.length >> 1) - 1] + s[s.length >> 1]) / 2) : null;
-        return `vs ${p} **${m === null ? '–' : m.toFixed(2)}** [${per.join(', ')}]`;
+        return `${a} ÷ ${b} **${m === null ? '–' : m.toFixed(2)}** [${per.join(', ')}]`;
       });
       console.log(`- ${metric}: ${parts.join('; ')}`);
     }

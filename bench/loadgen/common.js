@@ -95,4 +95,22 @@ function fds(pid) {
   }
 }
 
-module.exports = { SECRET, token, nowUs, newHist, record, merge, quantiles, cpuSeconds, sysSeconds, status, fds, BUCKETS };
+/**
+ * Which servers' figures are put over which in the same round: Herald (the launcher) over every
+ * peer; a build over its A/B twin (payara6 over payara6-old, herald over herald-old); Herald's WAR
+ * on an app server over the Node peer.
+ */
+function pairs(servers) {
+  const out = [];
+  const add = (a, b) => {
+    if (servers.includes(a) && servers.includes(b) && !out.some(([x, y]) => x === a && y === b)) {
+      out.push([a, b]);
+    }
+  };
+  servers.filter((s) => s !== 'herald').forEach((s) => add('herald', s));
+  servers.filter((s) => s.includes('-')).forEach((s) => add(s.split('-')[0], s));
+  servers.filter((s) => /^(payara|wildfly)[^-]*$/.test(s)).forEach((s) => add(s, 'node'));
+  return out;
+}
+
+module.exports = { pairs, SECRET, token, nowUs, newHist, record, merge, quantiles, cpuSeconds, sysSeconds, status, fds, BUCKETS };

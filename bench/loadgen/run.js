@@ -3,7 +3,9 @@
 // clients (not Herald's code) over loopback, and writes JSON results. See docs/benchmarks.md.
 //
 //   node bench/loadgen/run.js [--quick] [--scenarios a,b,c,d,e] [--servers herald,tyrus,node]
-//                             [--rounds N] [--out FILE]
+//                             [--rounds N] [--out FILE] [--rate N]
+// Servers: herald (the launcher), tyrus, node, and Herald's WAR on payara6, payara7, wildfly
+// (appservers.js); herald-X and payara6-X etc. for A/B runs of two builds (JAR_herald_X, WAR_X).
 const { spawn, spawnSync, fork } = require('child_process');
 const fs = require('fs');
 const net = require('net');
@@ -11,6 +13,7 @@ const os = require('os');
 const path = require('path');
 const WebSocket = require('ws');
 const C = require('./common');
+const AppServers = require('./appservers');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const JAR = process.env.HERALD_JAR || path.join(ROOT, 'target', 'herald-standalone.jar');
@@ -31,7 +34,11 @@ const WARM = Number(opt('warmup', QUICK ? 2 : 5));
 const MEASURE = Number(opt('measure', QUICK ? 4 : 15));
 const WORKERS = Number(opt('workers', 2));
 const WINDOW = Number(opt('window', 8));
-const OUT = opt('out', path.join(ROOT, 'bench', 'results', 'latest.json'));
+// app server runs go to a file of their own, not over the launcher's published results
+const OUT = opt('out', path.join(ROOT, 'bench', 'results',
+  SERVERS.some(AppServers.isAppServer) ? 'appservers.json' : 'latest.json'));
+// (b)'s publishing rate, messages/s
+const RATE = Number(opt('rate', 50));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...m) => console.log(new Date().toISOString().slice(11, 19), ...m);
 
@@ -60,16 +67,26 @@ function waitPort(port, ms = 30000) {
   });
 }
 
+/** Herald's settings for a benchmark, as environment variables (the launcher's and the WAR's). */
+function heraldEnv(port, env) {
+  return {
+    HERALD_PORT: String(port), HERALD_JWT_SECRET: C.SECRET, HERALD_RATE: '1000000', HERALD_RATE_BURST: '1000000',
+    HERALD_NODE: 'bench-' + port, HERALD_DEV: 'false', HERALD_ECHO: 'false', HERALD_HISTORY_SIZE: env.HERALD_HISTORY_SIZE || '1000',
+    HERALD_MAX_CONNECTIONS: '100000',
+  };
+}
+
 async function startServer(kind, extraEnv = {}) {
   const port = nextPort++;
   let child;
   const env = { ...process.env, ...extraEnv };
+  if (AppServers.isAppServer(kind)) {
+    nextPort += 2; // WildFly's https and management ports sit above its HTTP port, at the same offset
+    return AppServers.start(kind, port, { ...env, ...heraldEnv(port, env) }, JAVA_OPTS);
+  }
   if (kind.startsWith('herald')) {
     // herald-X runs the jar named by env JAR_herald_X: for A/B runs of two builds in one run
-    Object.assign(env, {
-      HERALD_PORT: String(port), HERALD_JWT_SECRET: C.SECRET, HERALD_RATE: '1000000', HERALD_RATE_BURST: '1000000',
-      HERALD_NODE: 'bench-' + port, HERALD_DEV: 'false', HERALD_ECHO: 'false', HERALD_HISTORY_SIZE: env.HERALD_HISTORY_SIZE || '1000',
-    });
+    Object.assign(env, heraldEnv(port, env));
     child = spawn(JAVA, [...JAVA_OPTS, ...(process.env.BENCH_HERALD_OPTS || '').split(/\s+/).filter(Boolean),
       '-jar', process.env['JAR_' + kind.replace(/\W/g, '_')] || JAR], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   } else if (kind === 'tyrus') {
@@ -93,8 +110,12 @@ async function startServer(kind, extraEnv = {}) {
 async function stopServer(s) {
   if (process.env.BENCH_JFR_DIR && isJava(s)) {
     // profile (BENCH_JFR_DIR=dir): the recording started after the warm-up, one .jfr per server
-    spawnSync('jcmd', [String(s.pid), 'JFR.dump', 'name=bench',
-      `filename=${path.join(process.env.BENCH_JFR_DIR, `${s.kind}-${s.port}.jfr`)}`]);
+    spawnSync(jcmd(s), [String(s.pid), 'JFR.dump', 'name=bench',
+      `filename=${path.join(path.resolve(process.env.BENCH_JFR_DIR), `${s.kind}-${s.port}.jfr`)}`]);
+  }
+  if (AppServers.isAppServer(s.kind)) {
+    await AppServers.stop(s);
+    return;
   }
   if (s.child.exitCode === null) {
     s.child.kill('SIGKILL');
@@ -106,14 +127,19 @@ function isJava(s) {
   return s.kind !== 'node';
 }
 
+/** The jcmd of the server's own JDK (Payara 7 runs on another than the rest). */
+function jcmd(s) {
+  return s.jcmd || 'jcmd';
+}
+
 /** Live heap after a full GC, in KB (jcmd), or null for a non-Java server. */
 function liveHeapKb(s) {
   if (!isJava(s)) {
     return null;
   }
-  spawnSync('jcmd', [String(s.pid), 'GC.run']);
-  spawnSync('jcmd', [String(s.pid), 'GC.run']);
-  const out = spawnSync('jcmd', [String(s.pid), 'GC.heap_info']).stdout.toString();
+  spawnSync(jcmd(s), [String(s.pid), 'GC.run']);
+  spawnSync(jcmd(s), [String(s.pid), 'GC.run']);
+  const out = spawnSync(jcmd(s), [String(s.pid), 'GC.heap_info']).stdout.toString();
   const m = out.match(/used (\d+)K/);
   return m ? Number(m[1]) : null;
 }
@@ -329,7 +355,7 @@ async function drive(servers, workers, pub, { warm = WARM, measure = MEASURE }) 
   await sleep(warm * 1000);
   if (process.env.BENCH_JFR_DIR) {
     // profile the measuring window only (dumped by stopServer)
-    servers.filter(isJava).forEach((s) => spawnSync('jcmd', [String(s.pid), 'JFR.start', 'name=bench', 'settings=profile']));
+    servers.filter(isJava).forEach((s) => spawnSync(jcmd(s), [String(s.pid), 'JFR.start', 'name=bench', 'settings=profile']));
   }
   const s0 = await workers.snap();
   await workers.resetHist();
@@ -513,19 +539,19 @@ function median(xs) {
   return +(s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2).toFixed(3);
 }
 
-/** Herald's figures over each peer's, round by round (same run), and their median. */
+/** The pairs compared (C.pairs), each figure over the other's round by round (same run), and their median. */
 function ratios(runs, key) {
   const out = {};
-  for (const peer of SERVERS.filter((s) => s !== 'herald')) {
+  for (const [a, b] of C.pairs(SERVERS)) {
     const per = [];
     for (let r = 0; r < ROUNDS; r++) {
-      const h = runs.find((x) => x.server === 'herald' && x.round === r);
-      const p = runs.find((x) => x.server === peer && x.round === r);
-      if (h && p && h[key] && p[key]) {
-        per.push(+(h[key] / p[key]).toFixed(3));
+      const x = runs.find((y) => y.server === a && y.round === r);
+      const y = runs.find((z) => z.server === b && z.round === r);
+      if (x && y && x[key] && y[key]) {
+        per.push(+(x[key] / y[key]).toFixed(3));
       }
     }
-    out['herald_over_' + peer] = { per_round: per, median: median(per) };
+    out[`${a}_over_${b}`] = { per_round: per, median: median(per) };
   }
   return out;
 }
@@ -574,7 +600,7 @@ async function main() {
         await runScenario(`a_fanout_${n}`, (kind) => fanout(kind, n), ['delivered_per_s', 'server_cpu_us_per_delivery']);
       }
     } else if (sc === 'b') {
-      await runScenario('b_latency_1000_at_50', (kind) => fanout(kind, 1000, { rate: 50, measure: QUICK ? 5 : 20 }),
+      await runScenario(`b_latency_1000_at_${RATE}`, (kind) => fanout(kind, 1000, { rate: RATE, measure: QUICK ? 5 : 20 }),
         ['server_cpu_us_per_delivery']);
     } else if (sc === 'c') {
       await runScenario(`c_idle_${QUICK ? 2000 : 10000}`, (kind) => idle(kind, QUICK ? 2000 : 10000),
