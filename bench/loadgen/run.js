@@ -372,14 +372,14 @@ async function drive(servers, workers, pub, { warm = WARM, measure = MEASURE }) 
   const gen = [process.pid, ...workers.pids()].reduce((a, p) => a + C.cpuSeconds(p), 0) - gen0;
   const rss = servers.map((s) => C.status(s.pid).rss_kb);
   pub.stop();
-  // let the last messages arrive, then account for every acknowledged one
+  // let the last messages arrive (until none has for a second: a server that fell behind, as the
+  // app servers do, is still delivering), then account for every acknowledged one
   let last = -1;
-  for (let i = 0; i < 100; i++) {
+  let still = 0;
+  for (let i = 0; i < 600 && still < 5; i++) {
     await sleep(200);
     const s = await workers.snap();
-    if (s.delivered === last) {
-      break;
-    }
+    still = s.delivered === last ? still + 1 : 0;
     last = s.delivered;
   }
   const fin = await workers.final(pub.latest);
